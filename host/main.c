@@ -1,0 +1,267 @@
+/* main.c - vhost's entry point: global options, the command table, and the
+ * exit status (0 ok, 1 a command failed, 2 bad usage or configuration). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vhost/sdk.h>
+
+#include "vh_cmd.h"
+#include "vh_error.h"
+
+#ifndef VHOST_VERSION
+#define VHOST_VERSION "0.0.0"
+#endif
+
+/* The command table: one row per command, one cmd_<name>.c per row. The
+ * usage, summary and help columns are all `--help` prints, so they are the
+ * documentation of record for each command's options. */
+const vh_cmd vh_commands[] = {
+	{"upgrade", vh_cmd_upgrade, "upgrade [--sql] [--dry-run] [--no-backup] [--yes] [SPEC]",
+	 "Upgrade to a later revision (default: head)",
+	 "  SPEC            head (default), heads, an id or prefix, +N, REV+N\n"
+	 "  --sql           print the SQL script instead of running it ([START:]END)\n"
+	 "  --dry-run       run the plan in one transaction and roll it back\n"
+	 "  --single-transaction  run the whole plan in one transaction\n"
+	 "  --no-backup     skip the environment's backup_command\n"
+	 "  --yes           confirm for an environment that requires it\n"},
+	{"downgrade", vh_cmd_downgrade, "downgrade [--sql] [--dry-run] [--yes] SPEC",
+	 "Revert to a previous revision",
+	 "  SPEC            -1, base, an id or prefix, REV-N\n"
+	 "  --sql           print the SQL script instead of running it (START:END)\n"
+	 "  --dry-run       run the plan in one transaction and roll it back\n"
+	 "  --single-transaction  run the whole plan in one transaction\n"
+	 "  --yes           confirm for an environment that requires it\n"},
+	{"current", vh_cmd_current, "current [-v] [--json] [--check-heads]",
+	 "Show the revision(s) the database is at",
+	 "  -v, --verbose   show each revision's file and message\n"
+	 "  --json          machine-readable output\n"
+	 "  --check-heads   exit 1 unless the database is at every head\n"},
+	{"stamp", vh_cmd_stamp, "stamp [--purge] [--sql] [--yes] SPEC",
+	 "Set the version table to SPEC without running any revision",
+	 "  SPEC            head, heads, base, an id or prefix\n"
+	 "  --purge         empty the version table first (also when it names an unknown revision)\n"
+	 "  --sql           print the SQL instead of running it\n"
+	 "  --yes           confirm for an environment that requires it\n"},
+	{"history", vh_cmd_history, "history [-r START:END] [-v] [-i] [--applied] [--json] [--format markdown]",
+	 "List revisions, newest first, in Alembic's format",
+	 "  -r, --rev-range RANGE   only START:END (either side may be empty)\n"
+	 "  -v, --verbose           show path, parents and messages in full\n"
+	 "  -i, --indicate-current  mark the database's current revision(s) (connects)\n"
+	 "  --applied               show the history table: what ran, when, by whom (connects)\n"
+	 "  --json                  machine-readable output\n"
+	 "  --format markdown       the chain as a Markdown list\n"},
+	{"heads", vh_cmd_heads, "heads [-v]", "Show the head revision(s)",
+	 "  -v, --verbose   show path and message\n"},
+	{"branches", vh_cmd_branches, "branches [-v]", "Show revisions that have more than one child",
+	 "  -v, --verbose   show path and message\n"},
+	{"show", vh_cmd_show, "show REV", "Show one revision in full",
+	 "  REV             an id or prefix, head, base, current\n"},
+	{"plugins", vh_cmd_plugins, "plugins", "List every plugin file, its revision, parent, ABI and whether it loads",
+	 "  exits 1 if any plugin does not load\n"},
+	{"check", vh_cmd_check, "check", "Exit 1 unless the database is at the head revision(s)", ""},
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+const vh_cmd *vh_cmd_find(const char *name)
+{
+	const vh_cmd *c;
+
+	for (c = vh_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void vh_cmd_print_help(const vh_cmd *cmd, FILE *out)
+{
+	fprintf(out, "usage: vhost [global options] %s\n\n%s.\n", cmd->usage, cmd->summary);
+	if (cmd->help && *cmd->help)
+		fprintf(out, "\n%s", cmd->help);
+}
+
+int vh_cmd_next(int argc, char **argv, int *pos, const vh_opt *opts,
+		const char **val)
+{
+	const vh_opt *o;
+	const char *arg, *eq;
+	size_t len;
+
+	*val = NULL;
+	if (*pos >= argc)
+		return -1;
+	arg = argv[(*pos)++];
+	if (strcmp(arg, "--") == 0) {
+		if (*pos >= argc)
+			return -1;
+		*val = argv[(*pos)++];
+		return 0;
+	}
+	/* "-1", "-2:head": relative revisions, not options. */
+	if (arg[0] != '-' || arg[1] == '\0' || (arg[1] >= '0' && arg[1] <= '9')) {
+		*val = arg;
+		return 0;
+	}
+	if (arg[1] == '-') {
+		eq = strchr(arg + 2, '=');
+		len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		for (o = opts; o && o->name; o++)
+			if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0)
+				break;
+		if (!o || !o->name)
+			return vh_error_set(VH_ERR_USAGE, "%s: unknown option '%s' (see 'vhost %s --help')",
+					    argv[0], arg, argv[0]);
+		if (!o->has_arg) {
+			if (eq)
+				return vh_error_set(VH_ERR_USAGE, "%s: option '--%s' takes no value",
+						    argv[0], o->name);
+			return o->id;
+		}
+		if (eq) {
+			*val = eq + 1;
+			return o->id;
+		}
+	} else {
+		for (o = opts; o && o->name; o++)
+			if (o->short_name && o->short_name == arg[1])
+				break;
+		if (!o || !o->name || (!o->has_arg && arg[2]))
+			return vh_error_set(VH_ERR_USAGE, "%s: unknown option '%s' (see 'vhost %s --help')",
+					    argv[0], arg, argv[0]);
+		if (!o->has_arg)
+			return o->id;
+		if (arg[2]) {
+			*val = arg + 2;
+			return o->id;
+		}
+	}
+	if (*pos >= argc)
+		return vh_error_set(VH_ERR_USAGE, "%s: option '%s' needs a value (see 'vhost %s --help')",
+				    argv[0], arg, argv[0]);
+	*val = argv[(*pos)++];
+	return o->id;
+}
+
+static void usage(FILE *out)
+{
+	const vh_cmd *c;
+
+	fprintf(out,
+		"usage: vhost [-c FILE] [-e ENV] [--dsn CONNINFO] [--plugin-dir DIR] [--schema NAME]\n"
+		"             [--insecure-plugins] [-v|-q] COMMAND [ARGS]\n\n"
+		"A PostgreSQL schema-migration host: revisions are shared objects in plugin_dir.\n\n"
+		"Global options:\n"
+		"  -c, --config FILE     settings file (default: $VHOST_CONFIG, else ./vhost.ini if present)\n"
+		"  -e, --env NAME        use the [env.NAME] section of the settings (or $VHOST_ENV)\n"
+		"  --dsn CONNINFO        libpq connection string or URI (or $VHOST_DATABASE_URL)\n"
+		"  --plugin-dir DIR      directory of revision plugins (*.so)\n"
+		"  --schema NAME         target schema\n"
+		"  --insecure-plugins    load plugins even from group/world-writable places\n"
+		"  -v, --verbose         more output\n"
+		"  -q, --quiet           no progress output\n"
+		"  -h, --help            this help; 'vhost COMMAND --help' for a command\n"
+		"  --version             print the version\n\n"
+		"Commands:\n");
+	for (c = vh_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\nExit status: 0 success, 1 a command failed, 2 bad usage or configuration.\n");
+}
+
+static int has_help_flag(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Flushes stdout and turns a write error (a full disk, a closed pipe) into a
+ * failure, as git does: a command whose output was lost did not succeed. */
+static int finish_output(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "FAILED: cannot write to standard output\n");
+		return status ? status : 1;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option global_opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"env", required_argument, NULL, 'e'},
+		{"dsn", required_argument, NULL, 'D'},
+		{"plugin-dir", required_argument, NULL, 'P'},
+		{"schema", required_argument, NULL, 'S'},
+		{"insecure-plugins", no_argument, NULL, 'I'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	vh_config_overrides ov = {0};
+	vh_app app = {0};
+	const vh_cmd *cmd;
+	int c, rc, cmd_at, insecure = 0;
+
+	/* '+' stops at the first non-option: the command's own options follow. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:e:vqh", global_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': ov.config_path = optarg; break;
+		case 'e': ov.env = optarg; break;
+		case 'D': ov.dsn = optarg; break;
+		case 'P': ov.plugin_dir = optarg; break;
+		case 'S': ov.schema = optarg; break;
+		case 'I': insecure = 1; break;
+		case 'v': app.verbose++; break;
+		case 'q': app.quiet = 1; break;
+		case 'h': usage(stdout); return finish_output(0);
+		case 'V': printf("vhost %s (SDK ABI %d.%d)\n", VHOST_VERSION, VH_SDK_ABI_MAJOR,
+				 VH_SDK_ABI_MINOR);
+			return finish_output(0);
+		default:
+			fprintf(stderr, "FAILED: unknown or incomplete global option '%s'\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd_at = optind;
+	cmd = vh_cmd_find(argv[cmd_at]);
+	if (!cmd) {
+		fprintf(stderr, "FAILED: unknown command '%s' (see 'vhost --help')\n", argv[optind]);
+		return 2;
+	}
+	if (has_help_flag(argc - cmd_at, argv + cmd_at)) {
+		vh_cmd_print_help(cmd, stdout);
+		return finish_output(0);
+	}
+
+	if ((rc = vh_config_load(&app.cfg, &ov)) < 0) {
+		fprintf(stderr, "FAILED: %s\n", vh_error_last());
+		return vh_error_exit_status(rc);
+	}
+	if (insecure)
+		app.cfg->insecure_plugins = 1;
+	app.env = app.cfg->env_name;
+
+	/* Each command sees argv starting at its own name. */
+	rc = cmd->fn(&app, argc - cmd_at, argv + cmd_at);
+	vh_app_close(&app);
+	if (rc < 0)
+		fprintf(stderr, "FAILED: %s\n", vh_error_last());
+	return finish_output(rc < 0 ? vh_error_exit_status(rc) : rc);
+}

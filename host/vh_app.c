@@ -1,0 +1,60 @@
+/* vh_app.c - the lazily made parts of a command's context: the revision
+ * graph (scanned on first use) and the connection (opened on first use). */
+#include "vh_app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "vh_db.h"
+#include "vh_error.h"
+#include "vh_loader.h"
+
+int vh_app_graph(vh_app *app, vh_graph **out)
+{
+	int rc;
+
+	if (!app->graph) {
+		rc = vh_loader_scan(&app->graph, app->cfg->plugin_dir, app->cfg->insecure_plugins);
+		if (rc < 0)
+			return rc;
+	}
+	*out = app->graph;
+	return 0;
+}
+
+int vh_app_conn(vh_app *app, PGconn **out)
+{
+	int rc;
+
+	if (!app->conn) {
+		if (app->env && !app->quiet)
+			fprintf(stderr, "Environment: %s\n", app->env);
+		if ((rc = vh_db_connect(&app->conn, app->cfg)) < 0)
+			return rc;
+	}
+	*out = app->conn;
+	return 0;
+}
+
+void vh_app_close(vh_app *app)
+{
+	if (app->conn)
+		PQfinish(app->conn);
+	app->conn = NULL;
+	vh_graph_free(app->graph);
+	app->graph = NULL;
+	vh_config_free(app->cfg);
+	app->cfg = NULL;
+}
+
+void vh_app_info(const vh_app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (app->quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

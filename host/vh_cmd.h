@@ -1,0 +1,71 @@
+/* vh_cmd.h - the command table, in the manner of git's builtin.h.
+ *
+ * Adding a command:
+ *  1. write host/cmd_<name>.c with `int vh_cmd_<name>(vh_app *app, int argc,
+ *     char **argv)`; argv[0] is the command name, options follow. Parse them
+ *     with vh_cmd_next() so options and errors look alike everywhere.
+ *  2. declare it below and add a row to vh_commands[] in main.c with its
+ *     usage line, summary and option help (what `vhost CMD --help` prints).
+ *  3. return 0, or a negative VH_ERR_* code with vh_error_set(): main prints
+ *     "FAILED: <message>" and exits 1 (2 for VH_ERR_USAGE).
+ */
+#ifndef VH_CMD_H
+#define VH_CMD_H
+
+#include <stdio.h>
+
+#include "vh_app.h"
+
+typedef int (*vh_cmd_fn)(vh_app *app, int argc, char **argv);
+
+typedef struct vh_cmd {
+	const char *name;
+	vh_cmd_fn fn;
+	const char *usage;   /* "upgrade [--sql] [SPEC]" */
+	const char *summary; /* one line for `vhost --help` */
+	const char *help;    /* option lines for `vhost CMD --help` */
+} vh_cmd;
+
+extern const vh_cmd vh_commands[];
+
+/* The row for `name`, or NULL. */
+const vh_cmd *vh_cmd_find(const char *name);
+
+/* Prints `vhost CMD --help` text to `out`. */
+void vh_cmd_print_help(const vh_cmd *cmd, FILE *out);
+
+/* A command's option, for vh_cmd_next(). */
+typedef struct vh_opt {
+	const char *name; /* long name without "--" */
+	char short_name;  /* 0 when none */
+	int has_arg;      /* 1: takes a value (--name=V, --name V, -xV, -x V) */
+	int id;           /* returned by vh_cmd_next */
+} vh_opt;
+
+/* Walks a command's arguments (argv[0] is the command name). Unlike getopt,
+ * an argument like "-1" or "-2:head" is a positional (a relative revision),
+ * never an option. Returns the option's id with *val set for options that
+ * take one, 0 with *val set for a positional, -1 at the end, or VH_ERR_USAGE
+ * naming the command and the bad option. `*pos` starts at 1. */
+int vh_cmd_next(int argc, char **argv, int *pos, const vh_opt *opts,
+		const char **val);
+
+/* Parses upgrade/downgrade arguments (cmd_upgrade.c): the options into *o,
+ * at most one positional into *spec (`def` when none; NULL def makes the
+ * spec required). */
+struct vh_run_opts;
+int vh_cmd_parse_run(int argc, char **argv, struct vh_run_opts *o, const char **spec,
+		     const char *def);
+
+int vh_cmd_upgrade(vh_app *app, int argc, char **argv);
+int vh_cmd_downgrade(vh_app *app, int argc, char **argv);
+int vh_cmd_current(vh_app *app, int argc, char **argv);
+int vh_cmd_stamp(vh_app *app, int argc, char **argv);
+int vh_cmd_history(vh_app *app, int argc, char **argv);
+int vh_cmd_heads(vh_app *app, int argc, char **argv);
+int vh_cmd_branches(vh_app *app, int argc, char **argv);
+int vh_cmd_show(vh_app *app, int argc, char **argv);
+int vh_cmd_plugins(vh_app *app, int argc, char **argv);
+int vh_cmd_check(vh_app *app, int argc, char **argv);
+
+#endif

@@ -1,0 +1,141 @@
+/* vh_db.c - connecting and running the host's own statements. */
+#include "vh_db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vh_error.h"
+#include "vh_sdk_host.h"
+
+static char vh__sqlstate[6];
+
+const char *vh_db_oneline(const char *msg)
+{
+	static char buf[1024];
+	size_t i = 0;
+
+	for (; msg && *msg && i + 3 < sizeof(buf); msg++) {
+		if (*msg == '\n') {
+			if (msg[1] == '\0')
+				break;
+			buf[i++] = ';';
+			buf[i++] = ' ';
+		} else if (*msg != '\r') {
+			buf[i++] = *msg;
+		}
+	}
+	while (i > 0 && (buf[i - 1] == ' ' || buf[i - 1] == ';'))
+		i--;
+	buf[i] = '\0';
+	return buf;
+}
+
+int vh_db_connect(PGconn **out, const vh_config *cfg)
+{
+	/* dsn first as an expandable dbname, then the individual keywords, so
+	 * those win over the same keyword inside the dsn. */
+	const char *keys[64], *vals[64];
+	size_t n = 0, i;
+	PGconn *conn;
+	char *target;
+
+	*out = NULL;
+	if (cfg->dsn && *cfg->dsn) {
+		keys[n] = "dbname";
+		vals[n++] = cfg->dsn;
+	}
+	for (i = 0; i < cfg->nconn && n < 60; i++) {
+		keys[n] = cfg->conn_keys[i];
+		vals[n++] = cfg->conn_vals[i];
+	}
+	keys[n] = "fallback_application_name";
+	vals[n++] = "vhost";
+	keys[n] = NULL;
+	vals[n] = NULL;
+
+	conn = PQconnectdbParams(keys, vals, 1);
+	if (!conn)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory connecting to the database");
+	if (PQstatus(conn) != CONNECTION_OK) {
+		target = vh_config_describe_conn(cfg);
+		vh_error_set(VH_ERR_GENERIC, "cannot connect to %s: %s",
+			     target && *target ? target : "the database (libpq defaults)",
+			     vh_db_oneline(PQerrorMessage(conn)));
+		free(target);
+		PQfinish(conn);
+		return VH_ERR_GENERIC;
+	}
+	/* Our own notices (IF NOT EXISTS) are noise for the user. */
+	PQclear(PQexec(conn, "SET client_min_messages = warning"));
+	*out = conn;
+	return 0;
+}
+
+int vh_db_error(PGconn *conn, const PGresult *res, const char *what)
+{
+	const char *msg = NULL, *state = NULL;
+
+	if (res) {
+		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	}
+	if (!msg || !*msg)
+		msg = PQerrorMessage(conn);
+	if (!state && PQstatus(conn) != CONNECTION_OK)
+		state = "08006";
+	snprintf(vh__sqlstate, sizeof(vh__sqlstate), "%s", state ? state : "");
+	if (PQstatus(conn) != CONNECTION_OK)
+		return vh_error_set(VH_ERR_DB, "%s: lost the connection to the server: %s", what,
+				    vh_db_oneline(msg));
+	if (*vh__sqlstate)
+		return vh_error_set(VH_ERR_DB, "%s: %s (SQLSTATE %s)", what, vh_db_oneline(msg),
+				    vh__sqlstate);
+	return vh_error_set(VH_ERR_DB, "%s: %s", what, vh_db_oneline(msg));
+}
+
+const char *vh_db_last_sqlstate(void)
+{
+	return vh__sqlstate;
+}
+
+int vh_db_query(PGresult **out, PGconn *conn, const char *what, const char *sql,
+		int nparams, const char *const *params)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	*out = NULL;
+	vh__sqlstate[0] = '\0';
+	res = nparams ? PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)
+		      : PQexec(conn, sql);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		int rc = vh_db_error(conn, res, what);
+
+		PQclear(res);
+		return rc;
+	}
+	*out = res;
+	return 0;
+}
+
+int vh_db_exec(PGconn *conn, const char *what, const char *sql)
+{
+	PGresult *res;
+	int rc = vh_db_query(&res, conn, what, sql, 0, NULL);
+
+	PQclear(res);
+	return rc;
+}
+
+char *vh_db_qualify(const char *schema, const char *table)
+{
+	char *s = vh_quote_ident(schema), *t = vh_quote_ident(table), *out = NULL;
+
+	if (s && t && asprintf(&out, "%s.%s", s, t) < 0)
+		out = NULL;
+	vh_free(s);
+	vh_free(t);
+	return out;
+}

@@ -1,0 +1,600 @@
+/* vh_graph.c - the revision graph: an open-addressing map from id to index,
+ * parent and child lists in flat arrays, and a stable topological order.
+ * Everything is O(n) or O(n log n) and iterative, so 10,000-revision chains
+ * neither slow down nor overflow the stack. */
+#include "vh_graph.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vh_error.h"
+
+struct vh_graph {
+	vh_revision *revs;
+	size_t n;
+	long *slots;            /* hash slots holding an index, -1 when empty */
+	size_t mask;            /* number of slots - 1 (a power of two) */
+	size_t *par_off, *par;  /* parents of i: par[par_off[i] .. par_off[i+1]) */
+	size_t *chi_off, *chi;  /* children of i, likewise */
+	size_t *order;          /* topological order */
+	size_t *pos;            /* pos[i]: where i sits in order */
+	size_t *heads, nheads;
+	size_t *bases, nbases;
+	/* Scratch for the traversals, so they cannot fail on allocation. `seen`
+	 * is all zero between calls; each traversal clears what it set. One
+	 * thread per process (as the error slot), so sharing it is safe. */
+	unsigned char *seen;
+	size_t *queue;
+};
+
+/* Longest list of ids a cycle message spells out; the rest is counted. */
+#define VH__CYCLE_LIST_MAX 20
+
+static const char *vh__path(const vh_revision *rev)
+{
+	return rev->path ? rev->path : "(no file)";
+}
+
+static size_t vh__hash(const char *s)
+{
+	/* FNV-1a: short ids, few collisions, no dependencies. */
+	size_t h = (size_t)14695981039346656037ULL;
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= (size_t)1099511628211ULL;
+	}
+	return h;
+}
+
+/* ------------------------------------------------------------------
+ * Filling parents from down_revision
+ * ------------------------------------------------------------------ */
+
+/* Splits rev->down_revision on commas into rev->parents (trimmed, each
+ * malloc'd, owned by rev). "" or NULL is a base revision, as Alembic treats
+ * a falsy down_revision. An empty entry ("a,,b") is VH_ERR_GENERIC. */
+static int vh__split_parents(vh_revision *rev)
+{
+	const char *s = rev->down_revision, *p, *end;
+	size_t count = 1, k = 0;
+
+	if (!s || !*s)
+		return 0;
+	for (p = s; *p; p++)
+		count += *p == ',';
+	if (!(rev->parents = calloc(count, sizeof(char *))))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+
+	for (p = s;; p = end + 1) {
+		const char *a = p, *b;
+
+		end = strchr(p, ',');
+		b = end ? end : p + strlen(p);
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		while (b > a && isspace((unsigned char)b[-1]))
+			b--;
+		if (a == b)
+			return vh_error_set(VH_ERR_GENERIC,
+					    "Revision '%s' has an empty entry in down_revision '%s' (%s)",
+					    rev->id, s, vh__path(rev));
+		if (!(rev->parents[k] = strndup(a, (size_t)(b - a))))
+			return vh_error_set(VH_ERR_NOMEM, "out of memory");
+		rev->nparents = ++k;
+		if (!end)
+			break;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------
+ * Ordering helpers
+ * ------------------------------------------------------------------ */
+
+/* qsort has no context argument in C11; the build is single-threaded, so a
+ * file-level pointer to the revisions being sorted is enough. */
+static const vh_revision *vh__sort_revs;
+
+static int vh__cmp_path(const void *a, const void *b)
+{
+	const vh_revision *x = &vh__sort_revs[*(const size_t *)a];
+	const vh_revision *y = &vh__sort_revs[*(const size_t *)b];
+	int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+static int vh__cmp_id(const void *a, const void *b)
+{
+	return strcmp(vh__sort_revs[*(const size_t *)a].id,
+		      vh__sort_revs[*(const size_t *)b].id);
+}
+
+/* A binary min-heap of node indexes keyed by rank[], for Kahn's algorithm:
+ * among the revisions ready to go next, the first in file order wins. */
+static void vh__heap_push(size_t *heap, size_t *len, size_t v, const size_t *rank)
+{
+	size_t i = (*len)++;
+
+	while (i > 0 && rank[heap[(i - 1) / 2]] > rank[v]) {
+		heap[i] = heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	heap[i] = v;
+}
+
+static size_t vh__heap_pop(size_t *heap, size_t *len, const size_t *rank)
+{
+	size_t top = heap[0], v = heap[--(*len)], i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= *len)
+			break;
+		if (c + 1 < *len && rank[heap[c + 1]] < rank[heap[c]])
+			c++;
+		if (rank[heap[c]] >= rank[v])
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	if (*len)
+		heap[i] = v;
+	return top;
+}
+
+/* ------------------------------------------------------------------
+ * Cycle report
+ * ------------------------------------------------------------------ */
+
+/* Called when Kahn's algorithm placed only `placed` of n revisions. The
+ * unplaced ones are cycle members plus revisions hanging below a cycle;
+ * peeling off, in reverse, those with no unplaced child leaves the cycles
+ * themselves (and anything between two cycles). Those are listed sorted by
+ * id, as Alembic does. Always returns VH_ERR_GENERIC (or VH_ERR_NOMEM). */
+static int vh__report_cycle(vh_graph *g, const size_t *indeg_left)
+{
+	size_t n = g->n, i, j, head = 0, tail = 0, nleft = 0;
+	size_t *outdeg = calloc(n, sizeof(size_t)), *left = NULL;
+	char msg[VH__CYCLE_LIST_MAX * (VH_REVISION_ID_MAX + 2) + 64];
+	size_t len = 0;
+	int error;
+
+	if (!outdeg)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	/* seen[i] = 1: unplaced and not yet peeled off. */
+	for (i = 0; i < n; i++)
+		g->seen[i] = indeg_left[i] > 0;
+	for (i = 0; i < n; i++) {
+		if (!g->seen[i])
+			continue;
+		for (j = g->chi_off[i]; j < g->chi_off[i + 1]; j++)
+			outdeg[i] += g->seen[g->chi[j]];
+		if (!outdeg[i])
+			g->queue[tail++] = i;
+	}
+	while (head < tail) {
+		size_t v = g->queue[head++];
+
+		g->seen[v] = 0;
+		for (j = g->par_off[v]; j < g->par_off[v + 1]; j++) {
+			size_t p = g->par[j];
+
+			if (g->seen[p] && --outdeg[p] == 0)
+				g->queue[tail++] = p;
+		}
+	}
+	free(outdeg);
+
+	if (!(left = malloc(n * sizeof(size_t)))) {
+		memset(g->seen, 0, n);
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		if (g->seen[i])
+			left[nleft++] = i;
+		g->seen[i] = 0;
+	}
+	vh__sort_revs = g->revs;
+	qsort(left, nleft, sizeof(size_t), vh__cmp_id);
+
+	/* Ids are at most VH_REVISION_ID_MAX characters (checked earlier), so
+	 * the buffer holds VH__CYCLE_LIST_MAX of them. */
+	for (i = 0; i < nleft && i < VH__CYCLE_LIST_MAX; i++)
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s",
+					i ? ", " : "", g->revs[left[i]].id);
+	if (nleft > VH__CYCLE_LIST_MAX)
+		snprintf(msg + len, sizeof(msg) - len, ", ... (%zu in all)", nleft);
+	free(left);
+	error = vh_error_set(VH_ERR_GENERIC, "Cycle is detected in revisions (%s)",
+			     msg);
+	return error;
+}
+
+/* ------------------------------------------------------------------
+ * Building
+ * ------------------------------------------------------------------ */
+
+/* Checks ids, fills parents from down_revision where needed and inserts every
+ * id into the hash map. Fails on a bad id or a duplicate. */
+static int vh__index_revisions(vh_graph *g)
+{
+	size_t i, nslots = 16;
+	int error;
+
+	while (nslots < 2 * g->n)
+		nslots *= 2;
+	if (!(g->slots = malloc(nslots * sizeof(long))))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	memset(g->slots, 0xff, nslots * sizeof(long)); /* all -1 */
+	g->mask = nslots - 1;
+
+	for (i = 0; i < g->n; i++) {
+		vh_revision *rev = &g->revs[i];
+		size_t h;
+
+		/* The loader checked already, with the same message; tests and
+		 * other callers may not have, and the spec grammar relies on it. */
+		if ((error = vh_revision_check_id(rev->id, vh__path(rev))) < 0)
+			return vh_error_set(VH_ERR_GENERIC, "%s", vh_error_last());
+		if (!rev->parents && (error = vh__split_parents(rev)) < 0)
+			return error;
+
+		for (h = vh__hash(rev->id) & g->mask; g->slots[h] >= 0;
+		     h = (h + 1) & g->mask) {
+			const vh_revision *other = &g->revs[g->slots[h]];
+
+			if (strcmp(other->id, rev->id) == 0)
+				return vh_error_set(VH_ERR_GENERIC,
+						    "Revision '%s' is defined twice: %s and %s",
+						    rev->id, vh__path(other), vh__path(rev));
+		}
+		g->slots[h] = (long)i;
+	}
+	return 0;
+}
+
+/* Resolves parent names to indexes and derives the children lists. Fails on
+ * a missing parent, a self-loop or a parent listed twice. */
+static int vh__link(vh_graph *g, const size_t *by_path)
+{
+	size_t i, j, n = g->n, total = 0;
+	size_t *fill = NULL;
+
+	for (i = 0; i < n; i++)
+		total += g->revs[i].nparents;
+	g->par_off = malloc((n + 1) * sizeof(size_t));
+	g->chi_off = calloc(n + 1, sizeof(size_t));
+	g->par = malloc((total + 1) * sizeof(size_t));
+	g->chi = malloc((total + 1) * sizeof(size_t));
+	if (!g->par_off || !g->chi_off || !g->par || !g->chi)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+
+	total = 0;
+	for (i = 0; i < n; i++) {
+		const vh_revision *rev = &g->revs[i];
+
+		g->par_off[i] = total;
+		for (j = 0; j < rev->nparents; j++) {
+			const char *name = rev->parents[j];
+			long p = name ? vh_graph_find(g, name) : -1;
+
+			if (!name || !*name)
+				return vh_error_set(VH_ERR_GENERIC,
+						    "Revision '%s' has an empty entry in down_revision (%s)",
+						    rev->id, vh__path(rev));
+			if (p < 0)
+				return vh_error_set(VH_ERR_GENERIC,
+						    "Can't locate revision identified by '%s' (down_revision of '%s' in %s)",
+						    name, rev->id, vh__path(rev));
+			if ((size_t)p == i)
+				return vh_error_set(VH_ERR_GENERIC,
+						    "Self-loop is detected in revisions (%s)",
+						    rev->id);
+			g->par[total++] = (size_t)p;
+			g->chi_off[p + 1]++;
+		}
+		/* A parent named twice would count twice in Kahn's in-degrees and
+		 * in the children; refuse it rather than guess. */
+		for (j = g->par_off[i]; j < total; j++) {
+			if (g->seen[g->par[j]]) {
+				const char *dup = g->revs[g->par[j]].id;
+
+				for (j = g->par_off[i]; j < total; j++)
+					g->seen[g->par[j]] = 0;
+				return vh_error_set(VH_ERR_GENERIC,
+						    "Revision '%s' lists '%s' twice in down_revision (%s)",
+						    rev->id, dup, vh__path(rev));
+			}
+			g->seen[g->par[j]] = 1;
+		}
+		for (j = g->par_off[i]; j < total; j++)
+			g->seen[g->par[j]] = 0;
+	}
+	g->par_off[n] = total;
+
+	for (i = 0; i < n; i++)
+		g->chi_off[i + 1] += g->chi_off[i];
+	if (!(fill = malloc((n + 1) * sizeof(size_t))))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	memcpy(fill, g->chi_off, (n + 1) * sizeof(size_t));
+	/* Walking children in file order makes each child list sorted the same
+	 * way, so +N's ambiguity messages and the CLI read stably. */
+	for (i = 0; i < n; i++) {
+		size_t c = by_path[i];
+
+		for (j = g->par_off[c]; j < g->par_off[c + 1]; j++)
+			g->chi[fill[g->par[j]]++] = c;
+	}
+	free(fill);
+	return 0;
+}
+
+/* Kahn's algorithm with ties broken by file path then id; then positions,
+ * heads and bases. Fails (with the cycle's members) if some revision cannot
+ * be placed. */
+static int vh__sort(vh_graph *g, const size_t *by_path)
+{
+	size_t i, j, n = g->n, placed = 0, hlen = 0;
+	size_t *rank = malloc((n + 1) * sizeof(size_t));
+	size_t *indeg = malloc((n + 1) * sizeof(size_t));
+	size_t *heap = malloc((n + 1) * sizeof(size_t));
+	int error = 0;
+
+	g->order = malloc((n + 1) * sizeof(size_t));
+	g->pos = malloc((n + 1) * sizeof(size_t));
+	if (!rank || !indeg || !heap || !g->order || !g->pos) {
+		error = vh_error_set(VH_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		rank[by_path[i]] = i;
+		indeg[i] = g->par_off[i + 1] - g->par_off[i];
+	}
+	for (i = 0; i < n; i++)
+		if (!indeg[i])
+			vh__heap_push(heap, &hlen, i, rank);
+	while (hlen) {
+		size_t v = vh__heap_pop(heap, &hlen, rank);
+
+		g->pos[v] = placed;
+		g->order[placed++] = v;
+		for (j = g->chi_off[v]; j < g->chi_off[v + 1]; j++)
+			if (--indeg[g->chi[j]] == 0)
+				vh__heap_push(heap, &hlen, g->chi[j], rank);
+	}
+	if (placed < n) {
+		error = vh__report_cycle(g, indeg);
+		goto done;
+	}
+
+	g->heads = malloc((n + 1) * sizeof(size_t));
+	g->bases = malloc((n + 1) * sizeof(size_t));
+	if (!g->heads || !g->bases) {
+		error = vh_error_set(VH_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		size_t v = g->order[i];
+
+		if (g->chi_off[v] == g->chi_off[v + 1])
+			g->heads[g->nheads++] = v;
+		if (g->par_off[v] == g->par_off[v + 1])
+			g->bases[g->nbases++] = v;
+	}
+done:
+	free(rank);
+	free(indeg);
+	free(heap);
+	return error;
+}
+
+/* Builds the graph (see vh_graph.h). Beyond the header: when a revision's
+ * `parents` is NULL its down_revision is split here (commas, trimmed), so a
+ * caller may fill just down_revision. Every id is checked with
+ * vh_revision_check_id (message prefixed with the revision's path). The
+ * array and revisions are ours from the first line, error or not. */
+int vh_graph_build(vh_graph **out, vh_revision *revs, size_t n)
+{
+	vh_graph *g = calloc(1, sizeof(*g));
+	size_t *by_path = NULL, i;
+	int error;
+
+	*out = NULL;
+	if (!g) {
+		for (i = 0; i < n; i++)
+			vh_revision_clear(&revs[i]);
+		free(revs);
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	g->revs = revs;
+	g->n = n;
+	g->seen = calloc(n + 1, 1);
+	g->queue = malloc((n + 1) * sizeof(size_t));
+	by_path = malloc((n + 1) * sizeof(size_t));
+	if (!g->seen || !g->queue || !by_path) {
+		error = vh_error_set(VH_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = vh__index_revisions(g)) < 0)
+		goto done;
+
+	for (i = 0; i < n; i++)
+		by_path[i] = i;
+	vh__sort_revs = revs;
+	qsort(by_path, n, sizeof(size_t), vh__cmp_path);
+
+	if ((error = vh__link(g, by_path)) < 0 || (error = vh__sort(g, by_path)) < 0)
+		goto done;
+	*out = g;
+	g = NULL;
+done:
+	free(by_path);
+	vh_graph_free(g);
+	return error;
+}
+
+/* Frees the graph, its revisions and their array. NULL does nothing. */
+void vh_graph_free(vh_graph *g)
+{
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->n; i++)
+		vh_revision_clear(&g->revs[i]);
+	free(g->revs);
+	free(g->slots);
+	free(g->par_off);
+	free(g->par);
+	free(g->chi_off);
+	free(g->chi);
+	free(g->order);
+	free(g->pos);
+	free(g->heads);
+	free(g->bases);
+	free(g->seen);
+	free(g->queue);
+	free(g);
+}
+
+/* ------------------------------------------------------------------
+ * Queries
+ * ------------------------------------------------------------------ */
+
+size_t vh_graph_count(const vh_graph *g)
+{
+	return g ? g->n : 0;
+}
+
+/* The revision at `idx`, owned by the graph; NULL when out of range. */
+const vh_revision *vh_graph_rev(const vh_graph *g, size_t idx)
+{
+	return g && idx < g->n ? &g->revs[idx] : NULL;
+}
+
+/* Exact lookup in the hash map: the index, or -1 (also for a NULL id). */
+long vh_graph_find(const vh_graph *g, const char *id)
+{
+	size_t h;
+
+	if (!g || !id || !g->slots)
+		return -1;
+	for (h = vh__hash(id) & g->mask; g->slots[h] >= 0; h = (h + 1) & g->mask)
+		if (strcmp(g->revs[g->slots[h]].id, id) == 0)
+			return g->slots[h];
+	return -1;
+}
+
+/* Parents in down_revision order; children in file order. An index out of
+ * range gives an empty list. */
+const size_t *vh_graph_parents(const vh_graph *g, size_t idx, size_t *n)
+{
+	if (idx >= g->n) {
+		*n = 0;
+		return g->par;
+	}
+	*n = g->par_off[idx + 1] - g->par_off[idx];
+	return g->par + g->par_off[idx];
+}
+
+const size_t *vh_graph_children(const vh_graph *g, size_t idx, size_t *n)
+{
+	if (idx >= g->n) {
+		*n = 0;
+		return g->chi;
+	}
+	*n = g->chi_off[idx + 1] - g->chi_off[idx];
+	return g->chi + g->chi_off[idx];
+}
+
+const size_t *vh_graph_order(const vh_graph *g)
+{
+	return g->order;
+}
+
+const size_t *vh_graph_heads(const vh_graph *g, size_t *n)
+{
+	*n = g->nheads;
+	return g->heads;
+}
+
+const size_t *vh_graph_bases(const vh_graph *g, size_t *n)
+{
+	*n = g->nbases;
+	return g->bases;
+}
+
+/* Breadth-first over parents from the `n` starting revisions, using the
+ * graph's scratch: the visited set is left in g->queue[0..return value) and
+ * flagged in g->seen, which the caller must clear. Only revisions at or after topological position
+ * `min_pos` are entered, since nothing earlier can be on the way to `stop`.
+ * Stops early once `stop` is reached (pass (size_t)-1 for a full walk). */
+static size_t vh__walk_up(const vh_graph *g, const size_t *start, size_t n,
+			  size_t min_pos, size_t stop, int *found)
+{
+	size_t head = 0, tail = 0, i, j;
+
+	*found = 0;
+	for (i = 0; i < n; i++) {
+		if (start[i] >= g->n || g->seen[start[i]])
+			continue;
+		g->seen[start[i]] = 1;
+		g->queue[tail++] = start[i];
+	}
+	while (head < tail) {
+		size_t v = g->queue[head++];
+
+		if (v == stop) {
+			*found = 1;
+			break;
+		}
+		for (j = g->par_off[v]; j < g->par_off[v + 1]; j++) {
+			size_t p = g->par[j];
+
+			if (!g->seen[p] && g->pos[p] >= min_pos) {
+				g->seen[p] = 1;
+				g->queue[tail++] = p;
+			}
+		}
+	}
+	return tail;
+}
+
+/* 1 when `anc` is `desc` or an ancestor of it, else 0 (also for indexes out
+ * of range). O(revisions between them); cannot fail. */
+int vh_graph_is_ancestor(const vh_graph *g, size_t anc, size_t desc)
+{
+	size_t i, visited;
+	int found;
+
+	if (anc >= g->n || desc >= g->n)
+		return 0;
+	if (anc == desc)
+		return 1;
+	if (g->pos[anc] > g->pos[desc])
+		return 0;
+	visited = vh__walk_up(g, &desc, 1, g->pos[anc], anc, &found);
+	for (i = 0; i < visited; i++)
+		g->seen[g->queue[i]] = 0;
+	return found;
+}
+
+/* Sets mark[i] = 1 for each of idx[0..n) and their ancestors; indexes out of
+ * range are skipped. O(n); cannot fail. */
+void vh_graph_mark_ancestors(const vh_graph *g, const size_t *idx, size_t n,
+			     unsigned char *mark)
+{
+	size_t i, visited;
+	int found;
+
+	visited = vh__walk_up(g, idx, n, 0, (size_t)-1, &found);
+	for (i = 0; i < visited; i++) {
+		mark[g->queue[i]] = 1;
+		g->seen[g->queue[i]] = 0;
+	}
+}

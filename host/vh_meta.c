@@ -1,0 +1,650 @@
+/* vh_meta.c - reads a revision plugin's metadata straight from its ELF file,
+ * without dlopen(): no code of a plugin runs before the host has checked
+ * what it declares (its ABI, its id, its parents).
+ *
+ * The file is untrusted input (this code is fuzzed): every offset and size
+ * read from it is checked against the file's size before use, structures
+ * are copied out with memcpy (a crafted file need not keep them aligned),
+ * and strings are read bounded. */
+#include "vh_revision.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <vhost/sdk.h>
+
+#include "vh_error.h"
+
+/* Longest string we read out of a plugin (ids, messages, descriptions). */
+#define VH__STR_MAX 4096
+
+/* The host's own machine and the relocation types that can initialise
+ * `down_revision`: R_*_RELATIVE (the usual case in a PIC object: the target
+ * is the addend), and the absolute/GOT kinds that name a symbol. A plugin
+ * for another machine is refused before any relocation is looked at, so the
+ * types only have to be right for the host's machine. 0 means "none". */
+#if defined(__x86_64__)
+#define VH__MACHINE EM_X86_64
+#define VH__MACHINE_NAME "x86_64"
+#define VH__R_RELATIVE R_X86_64_RELATIVE
+#define VH__R_ABS64 R_X86_64_64
+#define VH__R_GLOB_DAT R_X86_64_GLOB_DAT
+#elif defined(__aarch64__)
+#define VH__MACHINE EM_AARCH64
+#define VH__MACHINE_NAME "aarch64"
+#define VH__R_RELATIVE R_AARCH64_RELATIVE
+#define VH__R_ABS64 R_AARCH64_ABS64
+#define VH__R_GLOB_DAT R_AARCH64_GLOB_DAT
+#elif defined(__riscv) && __riscv_xlen == 64
+#define VH__MACHINE EM_RISCV
+#define VH__MACHINE_NAME "riscv64"
+#define VH__R_RELATIVE R_RISCV_RELATIVE
+#define VH__R_ABS64 R_RISCV_64
+#define VH__R_GLOB_DAT 0
+#else
+#error "vh_meta.c: add this machine's e_machine and relocation types"
+#endif
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define VH__DATA ELFDATA2LSB
+#else
+#define VH__DATA ELFDATA2MSB
+#endif
+
+/* The symbols we look for, in the order of vh__syms. */
+enum {
+	VH__S_ID,
+	VH__S_DOWN,
+	VH__S_MSG,
+	VH__S_DESC,
+	VH__S_ABI,
+	VH__S_ABI_FN,
+	VH__S_NONTX,
+	VH__S_UPGRADE,
+	VH__S_DOWNGRADE,
+	VH__S_VERIFY,
+	VH__S_COUNT
+};
+
+#define VH__SYM(name) {name, sizeof(name) - 1}
+static const struct {
+	const char *name;
+	size_t len;
+} vh__syms[VH__S_COUNT] = {
+	VH__SYM("revision_id"), VH__SYM("down_revision"),
+	VH__SYM("revision_message"), VH__SYM("revision_description"),
+	VH__SYM("vh_revision_abi_data"), VH__SYM("vh_revision_abi"),
+	VH__SYM("vh_revision_nontransactional"), VH__SYM("upgrade"),
+	VH__SYM("downgrade"), VH__SYM("verify")};
+
+/* One plugin file being read. `base` maps the whole file. */
+typedef struct vh__elf {
+	const char *path;
+	const unsigned char *base;
+	uint64_t size;
+	Elf64_Ehdr eh;
+	uint64_t dynsym_off, nsyms;
+	uint16_t dynsym_idx;
+	uint64_t dynstr_off, dynstr_size;
+	Elf64_Sym sym[VH__S_COUNT];
+	int have[VH__S_COUNT];
+} vh__elf;
+
+/* ------------------------------------------------------------------------
+ * Bounded access to the file
+ * ------------------------------------------------------------------------ */
+
+/* Reports a file that is cut short or whose tables point outside it. */
+static int vh__corrupt(const vh__elf *e, const char *what)
+{
+	return vh_error_set(VH_ERR_GENERIC,
+			    "%s: truncated or corrupt ELF file (%s)", e->path,
+			    what);
+}
+
+/* 1 when [off, off+len) lies inside the file; written so it cannot overflow. */
+static int vh__in_file(const vh__elf *e, uint64_t off, uint64_t len)
+{
+	return off <= e->size && len <= e->size - off;
+}
+
+/* Copies `len` bytes at file offset `off` into `dst`; -1 when out of range. */
+static int vh__copy(const vh__elf *e, uint64_t off, void *dst, size_t len)
+{
+	if (!vh__in_file(e, off, len))
+		return -1;
+	memcpy(dst, e->base + off, len);
+	return 0;
+}
+
+/* Maps the virtual address `vaddr` to a file offset through the PT_LOAD
+ * program headers. On success *off is the offset and *avail how many bytes
+ * of the segment's file image follow it (clamped to the file). Returns 0, 1
+ * when the address is in a segment's zero-filled tail (.bss), -1 when no
+ * segment holds it. */
+static int vh__vaddr(const vh__elf *e, uint64_t vaddr, uint64_t *off,
+		     uint64_t *avail)
+{
+	Elf64_Phdr ph;
+	uint64_t i, delta;
+
+	for (i = 0; i < e->eh.e_phnum; i++) {
+		if (vh__copy(e, e->eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph)) < 0)
+			return -1;
+		if (ph.p_type != PT_LOAD || vaddr < ph.p_vaddr)
+			continue;
+		delta = vaddr - ph.p_vaddr;
+		if (delta >= ph.p_memsz)
+			continue;
+		if (delta >= ph.p_filesz)
+			return 1;
+		if (ph.p_offset > e->size || delta >= e->size - ph.p_offset)
+			return -1;
+		*off = ph.p_offset + delta;
+		*avail = ph.p_filesz - delta;
+		if (*avail > e->size - *off)
+			*avail = e->size - *off;
+		return 0;
+	}
+	return -1;
+}
+
+/* Copies the object of `len` bytes at `vaddr` into dst (zeros for .bss).
+ * Returns 0, or a corrupt-file error naming `what`. */
+static int vh__read_obj(const vh__elf *e, uint64_t vaddr, void *dst,
+			size_t len, const char *what)
+{
+	uint64_t off = 0, avail = 0;
+	int rc = vh__vaddr(e, vaddr, &off, &avail);
+
+	if (rc == 1) {
+		memset(dst, 0, len);
+		return 0;
+	}
+	if (rc < 0 || avail < len)
+		return vh__corrupt(e, what);
+	memcpy(dst, e->base + off, len);
+	return 0;
+}
+
+/* Reads the NUL-terminated string at `vaddr`, at most `limit` bytes with
+ * its NUL (and never more than VH__STR_MAX), into a new string in *out
+ * (the caller's). Errors name the symbol it belongs to. */
+static int vh__read_str(const vh__elf *e, uint64_t vaddr, uint64_t limit,
+			const char *what, char **out)
+{
+	uint64_t off = 0, avail = 0;
+	const unsigned char *nul;
+	int rc = vh__vaddr(e, vaddr, &off, &avail);
+
+	if (rc != 0)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: %s points outside the file", e->path,
+				    what);
+	if (limit > avail)
+		limit = avail;
+	if (limit > VH__STR_MAX + 1)
+		limit = VH__STR_MAX + 1;
+	nul = memchr(e->base + off, '\0', limit);
+	if (!nul)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: %s is not a string of at most %d bytes",
+				    e->path, what, VH__STR_MAX);
+	*out = strndup((const char *)e->base + off,
+		       (size_t)(nul - (e->base + off)));
+	return *out ? 0 : vh_error_set(VH_ERR_NOMEM, "out of memory");
+}
+
+/* ------------------------------------------------------------------------
+ * Headers, sections, symbols
+ * ------------------------------------------------------------------------ */
+
+/* The EM_* name of a machine, for "ELF for another architecture". */
+static const char *vh__machine_name(unsigned m, char *buf, size_t len)
+{
+	static const struct {
+		unsigned em;
+		const char *name;
+	} names[] = {{EM_386, "EM_386"},       {EM_ARM, "EM_ARM"},
+		     {EM_X86_64, "EM_X86_64"}, {EM_AARCH64, "EM_AARCH64"},
+		     {EM_RISCV, "EM_RISCV"},   {EM_PPC, "EM_PPC"},
+		     {EM_PPC64, "EM_PPC64"},   {EM_S390, "EM_S390"},
+		     {EM_MIPS, "EM_MIPS"},     {EM_SPARCV9, "EM_SPARCV9"},
+		     {258, "EM_LOONGARCH"}};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].em == m)
+			return names[i].name;
+	snprintf(buf, len, "e_machine %u", m);
+	return buf;
+}
+
+/* Checks the ELF header: a 64-bit shared object for this machine, with
+ * program and section header tables that fit in the file. */
+static int vh__check_header(vh__elf *e)
+{
+	const unsigned char *id = e->base;
+	char buf[32];
+	uint16_t type, machine;
+
+	if (e->size < SELFMAG || memcmp(id, ELFMAG, SELFMAG) != 0)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: not a shared object (bad ELF header)",
+				    e->path);
+	if (e->size < EI_NIDENT + 4)
+		return vh__corrupt(e, "ELF header");
+	/* e_type and e_machine sit at the same place in both classes, so the
+	 * message can name the machine of a 32-bit file too. */
+	memcpy(&type, id + EI_NIDENT, 2);
+	memcpy(&machine, id + EI_NIDENT + 2, 2);
+	if (id[EI_DATA] != VH__DATA)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: ELF for another architecture (%s), this host is %s",
+				    e->path,
+				    id[EI_DATA] == ELFDATA2MSB ? "big-endian ELFDATA2MSB" :
+				    id[EI_DATA] == ELFDATA2LSB ? "little-endian ELFDATA2LSB" :
+								 "bad EI_DATA",
+				    VH__MACHINE_NAME);
+	if (id[EI_CLASS] != ELFCLASS64)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: ELF for another architecture (%s, %s), this host is %s",
+				    e->path,
+				    id[EI_CLASS] == ELFCLASS32 ? "32-bit ELFCLASS32" :
+								 "bad EI_CLASS",
+				    vh__machine_name(machine, buf, sizeof(buf)),
+				    VH__MACHINE_NAME);
+	if (machine != VH__MACHINE)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: ELF for another architecture (%s), this host is %s",
+				    e->path,
+				    vh__machine_name(machine, buf, sizeof(buf)),
+				    VH__MACHINE_NAME);
+	if (vh__copy(e, 0, &e->eh, sizeof(e->eh)) < 0)
+		return vh__corrupt(e, "ELF header");
+	if (type != ET_DYN)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: not a shared object (ELF type %s)", e->path,
+				    type == ET_EXEC ? "ET_EXEC, an executable" :
+				    type == ET_REL ? "ET_REL, an object file not linked with -shared" :
+				    type == ET_CORE ? "ET_CORE, a core dump" : "unknown");
+	if (e->eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    !vh__in_file(e, e->eh.e_phoff,
+			 (uint64_t)e->eh.e_phnum * sizeof(Elf64_Phdr)))
+		return vh__corrupt(e, "program headers");
+	if (e->eh.e_shnum == 0 || e->eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    !vh__in_file(e, e->eh.e_shoff,
+			 (uint64_t)e->eh.e_shnum * sizeof(Elf64_Shdr)))
+		return vh__corrupt(e, "section headers");
+	return 0;
+}
+
+/* Copies section header `idx` (already known to lie in the file). */
+static void vh__shdr(const vh__elf *e, uint64_t idx, Elf64_Shdr *sh)
+{
+	memcpy(sh, e->base + e->eh.e_shoff + idx * sizeof(*sh), sizeof(*sh));
+}
+
+/* Finds .dynsym (SHT_DYNSYM) and the string table it links to. A plugin
+ * always has one: it is what dlsym() itself searches. */
+static int vh__find_dynsym(vh__elf *e)
+{
+	Elf64_Shdr sh, str;
+	uint16_t i;
+
+	for (i = 0; i < e->eh.e_shnum; i++) {
+		vh__shdr(e, i, &sh);
+		if (sh.sh_type == SHT_DYNSYM)
+			break;
+	}
+	if (i == e->eh.e_shnum)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: not a shared object (no dynamic symbol table)",
+				    e->path);
+	if (sh.sh_entsize != sizeof(Elf64_Sym) ||
+	    !vh__in_file(e, sh.sh_offset, sh.sh_size))
+		return vh__corrupt(e, "dynamic symbol table");
+	if (sh.sh_link >= e->eh.e_shnum)
+		return vh__corrupt(e, "dynamic string table");
+	vh__shdr(e, sh.sh_link, &str);
+	if (str.sh_type != SHT_STRTAB || !vh__in_file(e, str.sh_offset, str.sh_size))
+		return vh__corrupt(e, "dynamic string table");
+	e->dynsym_idx = i;
+	e->dynsym_off = sh.sh_offset;
+	e->nsyms = sh.sh_size / sizeof(Elf64_Sym);
+	e->dynstr_off = str.sh_offset;
+	e->dynstr_size = str.sh_size;
+	return 0;
+}
+
+/* One pass over .dynsym: records each of our names that is defined here
+ * (an undefined `upgrade` would be some other library's). */
+static void vh__scan_symbols(vh__elf *e)
+{
+	const char *strtab = (const char *)e->base + e->dynstr_off;
+	Elf64_Sym s;
+	uint64_t i, avail;
+	const char *name;
+	int k;
+
+	for (i = 1; i < e->nsyms; i++) {
+		memcpy(&s, e->base + e->dynsym_off + i * sizeof(s), sizeof(s));
+		if (s.st_shndx == SHN_UNDEF || ELF64_ST_BIND(s.st_info) == STB_LOCAL ||
+		    s.st_name >= e->dynstr_size)
+			continue;
+		name = strtab + s.st_name;
+		avail = e->dynstr_size - s.st_name;
+		for (k = 0; k < VH__S_COUNT; k++) {
+			/* len + 1: the NUL must match too, inside the table. */
+			if (!e->have[k] && avail > vh__syms[k].len &&
+			    memcmp(name, vh__syms[k].name, vh__syms[k].len + 1) == 0) {
+				e->sym[k] = s;
+				e->have[k] = 1;
+				break;
+			}
+		}
+	}
+}
+
+/* 1 when symbol k was found with type `type`. */
+static int vh__has(const vh__elf *e, int k, unsigned type)
+{
+	unsigned t = ELF64_ST_TYPE(e->sym[k].st_info);
+
+	if (!e->have[k])
+		return 0;
+	if (type == STT_FUNC)
+		return t == STT_FUNC || t == STT_GNU_IFUNC;
+	return t == type;
+}
+
+/* The value the dynamic linker would store in the pointer at `vaddr`: a
+ * relocation against that place if there is one (RELATIVE: the addend; a
+ * symbol's address plus addend for the absolute kinds), else the bytes in
+ * the file (0 for a NULL pointer; with packed RELR relocations the file
+ * holds the target itself). */
+static int vh__read_ptr(const vh__elf *e, uint64_t vaddr, uint64_t *out)
+{
+	Elf64_Shdr sh;
+	Elf64_Rela r;
+	Elf64_Sym s;
+	uint64_t i, j, type, symi;
+
+	for (i = 0; i < e->eh.e_shnum; i++) {
+		vh__shdr(e, i, &sh);
+		if (sh.sh_type != SHT_RELA)
+			continue;
+		if (sh.sh_entsize != sizeof(r) || !vh__in_file(e, sh.sh_offset, sh.sh_size))
+			return vh__corrupt(e, "relocations");
+		for (j = 0; j < sh.sh_size / sizeof(r); j++) {
+			memcpy(&r, e->base + sh.sh_offset + j * sizeof(r), sizeof(r));
+			if (r.r_offset != vaddr)
+				continue;
+			type = ELF64_R_TYPE(r.r_info);
+			symi = ELF64_R_SYM(r.r_info);
+			if (type == VH__R_RELATIVE) {
+				*out = (uint64_t)r.r_addend;
+				return 0;
+			}
+			if (type == 0 || (type != VH__R_ABS64 && type != VH__R_GLOB_DAT))
+				break;
+			if (sh.sh_link != e->dynsym_idx || symi == 0 || symi >= e->nsyms)
+				return vh__corrupt(e, "relocations");
+			memcpy(&s, e->base + e->dynsym_off + symi * sizeof(s), sizeof(s));
+			if (s.st_shndx == SHN_UNDEF)
+				return vh_error_set(VH_ERR_GENERIC,
+						    "%s: down_revision points outside the plugin",
+						    e->path);
+			*out = s.st_value + (uint64_t)r.r_addend;
+			return 0;
+		}
+	}
+	return vh__read_obj(e, vaddr, out, sizeof(*out), "down_revision");
+}
+
+/* ------------------------------------------------------------------------
+ * The revision
+ * ------------------------------------------------------------------------ */
+
+/* Checks an ABI descriptor (see vh_revision.h). */
+int vh_meta_check_abi(const char *path, const struct vh_abi_desc *d,
+		      size_t avail)
+{
+	/* The fields we read: everything up to and including magic. */
+	const size_t need = offsetof(vh_abi_desc, magic) + sizeof(d->magic);
+
+	if (avail < need || d->size < need)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: malformed ABI descriptor vh_revision_abi_data (%zu bytes); rebuild it against vhost SDK %d.x",
+				    path, avail < need ? avail : (size_t)d->size,
+				    VH_SDK_ABI_MAJOR);
+	if (d->magic != VH_ABI_MAGIC)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: bad ABI descriptor vh_revision_abi_data (magic 0x%08x); rebuild it against vhost SDK %d.x",
+				    path, (unsigned)d->magic, VH_SDK_ABI_MAJOR);
+	if (d->abi_major != VH_SDK_ABI_MAJOR || d->abi_minor > VH_SDK_ABI_MINOR)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: incompatible SDK ABI %u.%u, this vhost supports %d.0..%d.%d; rebuild it against vhost SDK %d.x",
+				    path, (unsigned)d->abi_major,
+				    (unsigned)d->abi_minor, VH_SDK_ABI_MAJOR,
+				    VH_SDK_ABI_MAJOR, VH_SDK_ABI_MINOR,
+				    VH_SDK_ABI_MAJOR);
+	return 0;
+}
+
+/* Splits `down` on commas into out->parents, trimming blanks around each
+ * id and checking it as an id. */
+static int vh__split_parents(vh_revision *out, const char *down, const char *path)
+{
+	const char *p = down, *end, *comma;
+	size_t n = 1, len;
+	int error;
+
+	for (end = down; *end; end++)
+		n += *end == ',';
+	if (!(out->parents = calloc(n, sizeof(char *))))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	for (;;) {
+		comma = strchr(p, ',');
+		end = comma ? comma : p + strlen(p);
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		len = (size_t)(end - p);
+		if (!(out->parents[out->nparents] = strndup(p, len)))
+			return vh_error_set(VH_ERR_NOMEM, "out of memory");
+		if ((error = vh_revision_check_id(out->parents[out->nparents++], path)) < 0)
+			return vh_error_set(VH_ERR_GENERIC, "%s (in down_revision '%s')",
+					    vh_error_last(), down);
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+/* Reads everything the loader needs once the symbols are found. */
+static int vh__read_revision(vh__elf *e, vh_revision *out)
+{
+	vh_abi_desc d;
+	const Elf64_Sym *s;
+	uint64_t ptr;
+	int nontx = 0, error;
+	int up = vh__has(e, VH__S_UPGRADE, STT_FUNC);
+	int down = vh__has(e, VH__S_DOWNGRADE, STT_FUNC);
+
+	/* The descriptor first, as PostgreSQL checks the magic block first:
+	 * anything else may mean something else in a foreign library. */
+	if (!vh__has(e, VH__S_ABI, STT_OBJECT))
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: missing ABI descriptor vh_revision_abi_data (built without VHOST_REVISION?)",
+				    e->path);
+	s = &e->sym[VH__S_ABI];
+	memset(&d, 0, sizeof(d));
+	if (s->st_size >= offsetof(vh_abi_desc, reserved) &&
+	    (error = vh__read_obj(e, s->st_value, &d,
+				  s->st_size < sizeof(d) ? (size_t)s->st_size : sizeof(d),
+				  "vh_revision_abi_data")) < 0)
+		return error;
+	if ((error = vh_meta_check_abi(e->path, &d, (size_t)s->st_size)) < 0)
+		return error;
+	out->abi_major = d.abi_major;
+	out->abi_minor = d.abi_minor;
+	if (!vh__has(e, VH__S_ABI_FN, STT_FUNC))
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: missing ABI function vh_revision_abi() (built without VHOST_REVISION?)",
+				    e->path);
+
+	if (!vh__has(e, VH__S_ID, STT_OBJECT))
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: missing revision_id (declare the revision with VHOST_REVISION)",
+				    e->path);
+	s = &e->sym[VH__S_ID];
+	if ((error = vh__read_str(e, s->st_value, s->st_size, "revision_id", &out->id)) < 0)
+		return error;
+	if (vh_revision_check_id(out->id, e->path) < 0)
+		return vh_error_set(VH_ERR_GENERIC, "%s", vh_error_last());
+
+	if (!up || !down)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: missing %s (every revision exports upgrade and downgrade)",
+				    e->path,
+				    !up && !down ? "upgrade() and downgrade()" :
+				    !up ? "upgrade()" : "downgrade()");
+
+	/* A pointer, so its value is whatever relocation fills it in. */
+	s = &e->sym[VH__S_DOWN];
+	if (!vh__has(e, VH__S_DOWN, STT_OBJECT) || s->st_size != sizeof(uint64_t))
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: %s (declare the revision with VHOST_REVISION)",
+				    e->path,
+				    e->have[VH__S_DOWN] ? "down_revision is not a pointer" :
+							  "missing down_revision");
+	if ((error = vh__read_ptr(e, s->st_value, &ptr)) < 0)
+		return error;
+	if (ptr) {
+		if ((error = vh__read_str(e, ptr, VH__STR_MAX + 1, "down_revision",
+					  &out->down_revision)) < 0 ||
+		    (error = vh__split_parents(out, out->down_revision, e->path)) < 0)
+			return error;
+	}
+
+	s = &e->sym[VH__S_MSG];
+	if (vh__has(e, VH__S_MSG, STT_OBJECT))
+		error = vh__read_str(e, s->st_value, s->st_size, "revision_message",
+				     &out->message);
+	else
+		error = (out->message = strdup("")) ? 0 :
+			vh_error_set(VH_ERR_NOMEM, "out of memory");
+	if (error < 0)
+		return error;
+	s = &e->sym[VH__S_DESC];
+	if (vh__has(e, VH__S_DESC, STT_OBJECT) &&
+	    (error = vh__read_str(e, s->st_value, s->st_size, "revision_description",
+				  &out->description)) < 0)
+		return error;
+
+	s = &e->sym[VH__S_NONTX];
+	if (vh__has(e, VH__S_NONTX, STT_OBJECT)) {
+		if (s->st_size != sizeof(int))
+			return vh_error_set(VH_ERR_GENERIC,
+					    "%s: vh_revision_nontransactional is not an int (declare it with VHOST_NON_TRANSACTIONAL())",
+					    e->path);
+		if ((error = vh__read_obj(e, s->st_value, &nontx, sizeof(nontx),
+					  "vh_revision_nontransactional")) < 0)
+			return error;
+	}
+	out->flags = VH_REV_HAS_UPGRADE | VH_REV_HAS_DOWNGRADE;
+	if (nontx)
+		out->flags |= VH_REV_NONTRANSACTIONAL;
+	if (vh__has(e, VH__S_VERIFY, STT_FUNC))
+		out->flags |= VH_REV_HAS_VERIFY;
+	return 0;
+}
+
+/* Reads the metadata of an already opened plugin (see vh_revision.h). The
+ * whole file is mapped read-only, parsed, and unmapped before returning. */
+int vh_meta_read_fd(vh_revision *out, const char *path, int fd,
+		    const struct stat *st)
+{
+	vh__elf *e;
+	void *map = NULL;
+	uint64_t done;
+	ssize_t got;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (!S_ISREG(st->st_mode))
+		return vh_error_set(VH_ERR_GENERIC, "%s: not a regular file", path);
+	/* Too small for an ELF header: say so without mapping nothing. */
+	if ((uint64_t)st->st_size < sizeof(Elf64_Ehdr)) {
+		unsigned char head[SELFMAG];
+
+		if (st->st_size < SELFMAG ||
+		    pread(fd, head, SELFMAG, 0) != SELFMAG ||
+		    memcmp(head, ELFMAG, SELFMAG) != 0)
+			return vh_error_set(VH_ERR_GENERIC,
+					    "%s: not a shared object (bad ELF header)",
+					    path);
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: truncated or corrupt ELF file (%lld bytes, shorter than an ELF header)",
+				    path, (long long)st->st_size);
+	}
+	if (!(e = calloc(1, sizeof(*e))))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	e->path = path;
+	e->size = (uint64_t)st->st_size;
+	if (!(map = malloc((size_t)e->size))) {
+		free(e);
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	for (done = 0; done < e->size; done += (uint64_t)got) {
+		got = pread(fd, (char *)map + done, (size_t)(e->size - done), (off_t)done);
+		if (got <= 0) {
+			error = vh_error_set(VH_ERR_GENERIC, "%s: %s", path,
+					     got < 0 ? strerror(errno) : "file shrank while being read");
+			free(map);
+			free(e);
+			return error;
+		}
+	}
+	e->base = map;
+	if ((error = vh__check_header(e)) == 0 && (error = vh__find_dynsym(e)) == 0) {
+		vh__scan_symbols(e);
+		error = vh__read_revision(e, out);
+	}
+	free(map);
+	free(e);
+	if (error == 0 && !(out->path = strdup(path)))
+		error = vh_error_set(VH_ERR_NOMEM, "out of memory");
+	if (error < 0)
+		vh_revision_clear(out);
+	return error;
+}
+
+/* Opens `path` and reads its metadata (see vh_revision.h). O_NONBLOCK so a
+ * FIFO named x.so cannot hang the scan; it is refused as not a regular file. */
+int vh_meta_read(vh_revision *out, const char *path)
+{
+	struct stat st;
+	int fd, error;
+
+	memset(out, 0, sizeof(*out));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return vh_error_set(VH_ERR_GENERIC, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		error = vh_error_set(VH_ERR_GENERIC, "%s: %s", path, strerror(errno));
+	else
+		error = vh_meta_read_fd(out, path, fd, &st);
+	close(fd);
+	return error;
+}

@@ -1,0 +1,57 @@
+/* vh_run.h - running a plan against PostgreSQL (vh_run.c) or rendering it
+ * as a script (vh_offline.c), and the pieces both share. */
+#ifndef VH_RUN_H
+#define VH_RUN_H
+
+#include <stddef.h>
+
+#include "vh_app.h"
+#include "vh_plan.h"
+#include "vh_tables.h"
+
+typedef struct vh_run_opts {
+	int up;               /* 1 upgrade, 0 downgrade */
+	int sql;              /* --sql: print the script, touch no database */
+	int dry_run;          /* --dry-run: one transaction, always rolled back */
+	int single_txn;       /* --single-transaction / transaction_per_revision=false */
+	int ignore_drift;     /* --ignore-drift */
+	int retry_interrupted;/* --retry-interrupted */
+	int no_backup;        /* --no-backup */
+	int yes;              /* --yes */
+} vh_run_opts;
+
+/* `vhost upgrade SPEC` / `vhost downgrade SPEC`, online or offline. */
+int vh_run(vh_app *app, const char *spec, const vh_run_opts *opts);
+
+/* Offline (vh_offline.c): `upgrade --sql [START:]END` and `downgrade --sql
+ * START:END`. Plans from START (base when absent) without any database, runs
+ * each revision against a recording context, and prints the script on stdout
+ * only when every revision rendered: a revision that needs a live server is
+ * an error naming it, and nothing is printed. */
+int vh_offline_run(vh_app *app, const char *spec, const vh_run_opts *opts);
+
+/* Maps version-table rows to graph indexes. An id no plugin provides is
+ * Alembic's "Can't locate revision identified by 'x'" with what to do. *out
+ * is the caller's (free). */
+int vh_run_map_versions(const vh_graph *g, char **ids, size_t n, size_t **out);
+
+/* The SQL of one version-table action, in Alembic's shape (no semicolon);
+ * caller frees. `returning` adds Alembic's RETURNING clause (offline). */
+char *vh_run_action_sql(const vh_tables *t, const vh_graph *g, const vh_vt_action *a,
+			int returning);
+
+/* "A -> B" labels for a step: "<from> -> <to>", as Alembic logs them. */
+void vh_run_step_label(const vh_graph *g, const vh_step *s, char *buf, size_t len);
+
+/* Reads the current heads without taking the lock (read-only commands):
+ * connects, reads the version table (none yet = base), and maps the rows to
+ * graph indexes into *cur (the caller's, free). *ids gets the raw rows
+ * (vh_strv_free). */
+int vh_run_read_current(vh_app *app, char ***ids, size_t **cur, size_t *n);
+
+/* Resolves spec text (no range) against the current heads into a malloc'd
+ * index set in *out (count in *n). */
+int vh_run_resolve(const vh_graph *g, const char *text, unsigned flags, const size_t *cur,
+		   size_t ncur, size_t **out, size_t *n);
+
+#endif

@@ -1,0 +1,68 @@
+/* vh_tables.h - vhost's two tables: Alembic's version table (one row per
+ * current head) and vhost's own history table (one row per revision run,
+ * what operators read when something went wrong). Both are created when
+ * missing and never dropped. */
+#ifndef VH_TABLES_H
+#define VH_TABLES_H
+
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#include "vh_config.h"
+
+typedef struct vh_tables {
+	char *schema;     /* target schema, quoted as needed */
+	char *vschema;    /* version table's schema, quoted as needed */
+	char *vt;         /* "schema".version_table */
+	char *vt_bare;    /* version_table quoted, unqualified (for column refs) */
+	char *vt_pkc;     /* <version_table>_pkc, quoted */
+	char *ht;         /* "schema".history_table */
+	char *vt_display; /* schema.table as configured, for messages */
+	char *ht_display;
+	long long lock_key; /* advisory lock key, derived from vt_display */
+} vh_tables;
+
+/* Fills *t from the configuration. Returns 0 or VH_ERR_NOMEM. Release with
+ * vh_tables_clear. */
+int vh_tables_init(vh_tables *t, const vh_config *cfg);
+void vh_tables_clear(vh_tables *t);
+
+/* CREATE SCHEMA (target and version schemas) and both tables if missing.
+ * Run under the migration lock: concurrent CREATE ... IF NOT EXISTS can still
+ * collide in PostgreSQL's catalogs. */
+int vh_tables_ensure(PGconn *conn, const vh_tables *t);
+
+/* The version table's DDL exactly as Alembic emits it for PostgreSQL (no
+ * trailing semicolon); caller frees. */
+char *vh_tables_version_ddl(const vh_tables *t);
+
+/* Reads the version table's rows (ordered) into *ids (NULL-terminated,
+ * caller frees each and the array). A missing table means no rows. A table
+ * without a text-like version_num column is an error naming the table and
+ * its columns. */
+int vh_tables_read_versions(PGconn *conn, const vh_tables *t, char ***ids, size_t *n);
+
+/* Frees a NULL-terminated string array; NULL does nothing. */
+void vh_strv_free(char **v);
+
+/* One history row. NULL strings are stored as NULL. */
+typedef struct vh_history_row {
+	const char *revision;
+	const char *down_revision;
+	const char *direction; /* upgrade, downgrade, stamp */
+	const char *outcome;   /* applied, reverted, failed, in_progress, stamped */
+	const char *message;
+	const char *plugin_file;
+	const char *plugin_sha256;
+	const char *error;
+	const char *sqlstate;
+	const char *statement;
+	double duration_ms;   /* < 0: NULL */
+	int attention;        /* needs an operator (interrupted non-transactional run) */
+} vh_history_row;
+
+/* An INSERT statement for `row` (no trailing semicolon), for sending in the
+ * same round trip as the revision's COMMIT. Caller frees with free(). */
+char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *row);
+
+#endif

@@ -1,0 +1,26 @@
+# vhost_add_revision(SOURCE <file.c> [OUTPUT_DIR <dir>] [TARGET <name>] [TARGET_VAR <var>])
+#
+# Builds one revision source into a shared object named after the file
+# (<revision_id>_<slug>.so), linked against vhost::sdk and nothing else.
+# The target name is TARGET, else "rev_<file stem>"; TARGET_VAR receives it.
+function(vhost_add_revision)
+  cmake_parse_arguments(ARG "" "SOURCE;OUTPUT_DIR;TARGET;TARGET_VAR" "" ${ARGN})
+  if(NOT ARG_SOURCE)
+    set(ARG_SOURCE ${ARGV0})
+  endif()
+  get_filename_component(_stem "${ARG_SOURCE}" NAME_WE)
+  get_filename_component(_src "${ARG_SOURCE}" ABSOLUTE)
+  set(_target "rev_${_stem}")
+  if(ARG_TARGET)
+    set(_target "${ARG_TARGET}")
+  endif()
+  add_library(${_target} MODULE ${_src})
+  set_target_properties(${_target} PROPERTIES PREFIX "" OUTPUT_NAME "${_stem}")
+  if(ARG_OUTPUT_DIR)
+    set_target_properties(${_target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIR}")
+  endif()
+  target_link_libraries(${_target} PRIVATE vhost::sdk)
+  if(ARG_TARGET_VAR)
+    set(${ARG_TARGET_VAR} ${_target} PARENT_SCOPE)
+  endif()
+endfunction()

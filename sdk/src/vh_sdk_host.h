@@ -1,0 +1,52 @@
+/* vh_sdk_host.h - the host's side of libvhost_sdk: creating contexts and
+ * reading back what a revision did. Not installed; revision authors never
+ * see it. The host links the same libvhost_sdk.so its plugins link, so one
+ * copy of the SDK serves both. */
+#ifndef VH_SDK_HOST_H
+#define VH_SDK_HOST_H
+
+#include <vhost/sdk.h>
+
+/* Where vh_log() lines go. `revision` and `msg` are borrowed for the call. */
+typedef void (*vh_log_fn)(void *user, vh_log_level level, const char *revision,
+			  const char *msg);
+
+/* Creates a context for running one revision. `conn` NULL means offline:
+ * statements are recorded, not sent. `schema` and `revision_id` are copied.
+ * `log` may be NULL (lines then go to stderr). Returns NULL on out of memory.
+ * The caller owns the context and frees it with vh_ctx_free(). */
+vh_ctx *vh_ctx_new(PGconn *conn, const char *schema, const char *revision_id,
+		   vh_log_fn log, void *log_user);
+
+/* Frees a context. vh_ctx_free(NULL) does nothing. */
+void vh_ctx_free(vh_ctx *ctx);
+
+/* Offline: the statements recorded so far, each ending with ";\n", in the
+ * order they were run. "" when none. Owned by the context. */
+const char *vh_ctx_script(const vh_ctx *ctx);
+
+/* Offline: non-zero when the revision asked for something that needs a live
+ * server (vh_conn, vh_query_*), so its script would be incomplete. *why (if
+ * not NULL) then names the first such call, e.g. "vh_query_value()". */
+int vh_ctx_needs_online(const vh_ctx *ctx, const char **why);
+
+/* Number of statements sent or recorded through this context. */
+size_t vh_ctx_statements(const vh_ctx *ctx);
+
+/* Records an error from outside the SDK functions (e.g. the host's own
+ * statements, or a revision returning non-zero without saying why) so the
+ * host reads every failure through vh_last_error(). Strings are copied;
+ * NULL counts as "". */
+void vh_ctx_set_error(vh_ctx *ctx, const char *message, const char *sqlstate,
+		      const char *statement);
+
+/* Quoting shared by the SDK's %I/%L and the host's own SQL. Both return a
+ * new string the caller frees with vh_free(), or NULL on out of memory.
+ * vh_quote_ident quotes only when needed, as PostgreSQL's quote_ident() does
+ * (not lower-case, not a plain identifier, or a reserved keyword).
+ * vh_quote_literal always quotes, doubling quotes and, when the text holds a
+ * backslash, using the E'' form. */
+char *vh_quote_ident(const char *ident);
+char *vh_quote_literal(const char *text);
+
+#endif /* VH_SDK_HOST_H */

@@ -1,0 +1,17 @@
+/* d00d5eed0001_second.c - fixture revision "second with this id" in
+ * tests/plugins/bad_dup. d00d5eed0001_first declares the same id, so a scan
+ * fails. It creates one table and drops it again, so database tests can run
+ * the set up and down and compare the catalog. */
+#include <vhost/sdk.h>
+
+VHOST_REVISION("d00d5eed0001", NULL, "second with this id");
+
+int upgrade(vh_ctx *ctx)
+{
+	return vh_exec(ctx, "CREATE TABLE t_d00d5eed0001_second (id int)");
+}
+
+int downgrade(vh_ctx *ctx)
+{
+	return vh_exec(ctx, "DROP TABLE t_d00d5eed0001_second");
+}
