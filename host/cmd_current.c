@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vh_cmd.h"
+#include "vh_db.h"
 #include "vh_error.h"
 #include "vh_json.h"
 #include "vh_run.h"
@@ -21,7 +22,7 @@ static int is_head(const vh_graph *g, size_t idx)
 static void print_json(const vh_app *app, const vh_graph *g, const size_t *cur, size_t n,
 		       int at_heads)
 {
-	char *target = vh_config_describe_conn(app->cfg);
+	char *target = vh_db_describe(app->conn);
 	size_t i;
 
 	printf("{\"schema\": ");
@@ -49,7 +50,7 @@ static void print_json(const vh_app *app, const vh_graph *g, const size_t *cur, 
 /* Alembic's `current -v` layout, password masked in the header. */
 static void print_verbose(const vh_app *app, const vh_graph *g, const size_t *cur, size_t n)
 {
-	char *target = vh_config_describe_conn(app->cfg);
+	char *target = vh_db_describe(app->conn);
 	size_t i;
 
 	printf("Current revision(s) for %s (schema %s):\n",

@@ -15,6 +15,7 @@
 #include <ini.h>
 #include <libpq-fe.h>
 
+#include "vh_conninfo.h"
 #include "vh_error.h"
 
 /* inih reads with fgets(buf, INI_MAX_LINE): a line, newline included, must
@@ -39,40 +40,6 @@ typedef struct vh__load {
 	vh_config *scratch; /* pass 1 checks other environments' values here */
 	PQconninfoOption *keywords; /* libpq's, to check [database] names */
 } vh__load;
-
-/* A growable string; after a failed allocation it only records `oom`. */
-typedef struct vh__buf {
-	char *s;
-	size_t len, cap;
-	int oom;
-} vh__buf;
-
-static void vh__put(vh__buf *b, const char *s, size_t n)
-{
-	size_t cap = b->cap ? b->cap : 64;
-	char *t;
-
-	if (b->oom)
-		return;
-	while (cap < b->len + n + 1)
-		cap *= 2;
-	if (cap != b->cap) {
-		if (!(t = realloc(b->s, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void vh__puts(vh__buf *b, const char *s)
-{
-	vh__put(b, s, strlen(s));
-}
 
 static int vh__nomem(void)
 {
@@ -241,9 +208,9 @@ static int vh__set_MS(int *field, const char *key, const char *def,
 	v = strtoll(value, &end, 10);
 	while (*end == ' ' || *end == '\t')
 		end++;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (isdigit((unsigned char)*value) && !errno && strcmp(end, units[i].unit) == 0 &&
-		    v <= INT_MAX / units[i].ms) {
+	for (i = 0; isdigit((unsigned char)*value) && !errno && i < sizeof(units) / sizeof(units[0]);
+	     i++) {
+		if (strcmp(end, units[i].unit) == 0 && v <= INT_MAX / units[i].ms) {
 			*field = (int)(v * units[i].ms);
 			return 0;
 		}
@@ -281,89 +248,6 @@ static int vh__set_defaults(vh_config *cfg)
 
 /* ---- connection settings ---------------------------------------------- */
 
-static int vh__is_uri(const char *s)
-{
-	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
-}
-
-/* Whether libpq's message about `s` could quote a password: it quotes the
- * fragment it stumbled on. Errs on the side of yes. */
-static int vh__may_hold_password(const char *s)
-{
-	return strcasestr(s, "password") ||
-	       (vh__is_uri(s) && (strchr(s, '@') || strchr(s, '%')));
-}
-
-/* Checks and sets the dsn: a conninfo string or URI that libpq can parse, or
- * a bare database name (libpq expands only values with '=' or a URI
- * prefix). Empty unsets it. libpq's message is carried unless it might
- * quote a password. */
-static int vh__set_dsn(vh_config *cfg, const char *value, const char *where)
-{
-	PQconninfoOption *opts;
-	char *err = NULL;
-	size_t n;
-
-	if (!vh__is_uri(value) && !strchr(value, '='))
-		return vh__replace(&cfg->dsn, value);
-	if ((opts = PQconninfoParse(value, &err))) {
-		PQconninfoFree(opts);
-		return vh__replace(&cfg->dsn, value);
-	}
-	if (!err)
-		return vh__nomem();
-	n = strlen(err);
-	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
-		n--;
-	if (vh__may_hold_password(value))
-		vh_error_set(VH_ERR_USAGE, "%s: bad value for dsn: libpq cannot parse it "
-			     "(its message is withheld: it may quote the password)", where);
-	else
-		vh_error_set(VH_ERR_USAGE, "%s: bad value for dsn: %.*s", where, (int)n, err);
-	PQfreemem(err);
-	return VH_ERR_USAGE;
-}
-
-/* Sets libpq keyword `key`, replacing an earlier value; an empty value
- * removes it, so libpq's default applies again. */
-static int vh__conn_set(vh_config *cfg, const char *key, const char *value)
-{
-	size_t i, n = cfg->nconn;
-	char **keys, **vals, *v;
-
-	for (i = 0; i < n && strcmp(cfg->conn_keys[i], key); i++)
-		;
-	if (!*value) {
-		if (i < n) {
-			free(cfg->conn_keys[i]);
-			free(cfg->conn_vals[i]);
-			/* moves the NULL terminator down too */
-			memmove(cfg->conn_keys + i, cfg->conn_keys + i + 1, (n - i) * sizeof(char *));
-			memmove(cfg->conn_vals + i, cfg->conn_vals + i + 1, (n - i) * sizeof(char *));
-			cfg->nconn--;
-		}
-		return 0;
-	}
-	if (i < n)
-		return vh__replace(&cfg->conn_vals[i], value);
-	if (!(keys = realloc(cfg->conn_keys, (n + 2) * sizeof(char *))))
-		return vh__nomem();
-	cfg->conn_keys = keys;
-	keys[n] = NULL;
-	if (!(vals = realloc(cfg->conn_vals, (n + 2) * sizeof(char *))))
-		return vh__nomem();
-	cfg->conn_vals = vals;
-	vals[n] = NULL;
-	if (!(v = strdup(value)) || !(keys[n] = strdup(key))) {
-		free(v);
-		return vh__nomem();
-	}
-	vals[n] = v;
-	keys[n + 1] = vals[n + 1] = NULL;
-	cfg->nconn++;
-	return 0;
-}
-
 /* Whether `key` belongs in [database]: `dsn` or a libpq keyword. */
 static int vh__is_db_key(const vh__load *ld, const char *key)
 {
@@ -384,8 +268,8 @@ static int vh__set_db(const vh__load *ld, vh_config *cfg, const char *key,
 	if (!vh__is_db_key(ld, key))
 		return VH_ERR_NOTFOUND;
 	if (strcmp(key, "dsn") == 0)
-		return vh__set_dsn(cfg, value, where);
-	return vh__conn_set(cfg, key, value);
+		return vh_conninfo_set_dsn(cfg, value, where);
+	return vh_conninfo_set(cfg, key, value);
 }
 
 /* ---- the file ----------------------------------------------------------- */
@@ -665,8 +549,8 @@ int vh_config_load(vh_config **out, const vh_config_overrides *ov)
 
 	/* --dsn wins over VHOST_DATABASE_URL; either replaces only the dsn */
 	url = vh__getenv("VHOST_DATABASE_URL");
-	if ((ov->dsn && (rc = vh__set_dsn(cfg, ov->dsn, "--dsn")) < 0) ||
-	    (!ov->dsn && url && (rc = vh__set_dsn(cfg, url, "VHOST_DATABASE_URL")) < 0) ||
+	if ((ov->dsn && (rc = vh_conninfo_set_dsn(cfg, ov->dsn, "--dsn")) < 0) ||
+	    (!ov->dsn && url && (rc = vh_conninfo_set_dsn(cfg, url, "VHOST_DATABASE_URL")) < 0) ||
 	    (ov->plugin_dir && (rc = vh__set_key(cfg, "plugin_dir", ov->plugin_dir,
 						  "--plugin-dir", cwd)) < 0) ||
 	    (ov->schema && (rc = vh__set_key(cfg, "schema", ov->schema, "--schema", cwd)) < 0))
@@ -714,111 +598,4 @@ void vh_config_free(vh_config *cfg)
 	free(cfg->env_name);
 	VH_CONFIG_KEYS(VH__CFG_FREE)
 	free(cfg);
-}
-
-/* ---- describing the connection ------------------------------------------ */
-
-/* Appends `uri` with its password (user:PASSWORD@, or a password=... query
- * parameter; any %-encoded parameter name, to be safe) replaced by ***. The
- * user part ends at '@' or '/', as libpq scans it. */
-static void vh__put_uri(vh__buf *b, const char *uri)
-{
-	const char *p = strstr(uri, "://") + 3, *end, *colon, *eq;
-
-	end = p + strcspn(p, "@/");
-	if (*end == '@') {
-		if ((colon = memchr(p, ':', (size_t)(end - p)))) {
-			vh__put(b, uri, (size_t)(colon + 1 - uri));
-			vh__puts(b, "***");
-			uri = end;
-		}
-		p = end; /* the query starts after the user part */
-	}
-	if (!(p = strchr(p, '?'))) {
-		vh__puts(b, uri);
-		return;
-	}
-	vh__put(b, uri, (size_t)(++p - uri));
-	for (;;) {
-		end = p + strcspn(p, "&");
-		eq = memchr(p, '=', (size_t)(end - p));
-		if (eq && ((eq - p == 8 && strncmp(p, "password", 8) == 0) ||
-			   memchr(p, '%', (size_t)(eq - p)))) {
-			vh__put(b, p, (size_t)(eq + 1 - p));
-			vh__puts(b, "***");
-		} else {
-			vh__put(b, p, (size_t)(end - p));
-		}
-		if (!*end)
-			break;
-		vh__puts(b, "&");
-		p = end + 1;
-	}
-}
-
-/* Appends " key=value" in conninfo syntax, quoted where needed, with a
- * password, or one inside a URI value, masked. */
-static void vh__put_kv(vh__buf *b, const char *key, const char *val)
-{
-	vh__buf v = {0};
-	const char *p;
-
-	if (b->len)
-		vh__puts(b, " ");
-	vh__puts(b, key);
-	vh__puts(b, "=");
-	if (strcmp(key, "password") == 0) {
-		vh__puts(b, "***");
-		return;
-	}
-	if (vh__is_uri(val))
-		vh__put_uri(&v, val);
-	else
-		vh__puts(&v, val);
-	if (v.oom) {
-		b->oom = 1;
-	} else if (!*v.s || strpbrk(v.s, " \t\n'\\")) {
-		vh__puts(b, "'");
-		for (p = v.s; *p; p++) {
-			if (*p == '\'' || *p == '\\')
-				vh__puts(b, "\\");
-			vh__put(b, p, 1);
-		}
-		vh__puts(b, "'");
-	} else {
-		vh__puts(b, v.s);
-	}
-	free(v.s);
-}
-
-char *vh_config_describe_conn(const vh_config *cfg)
-{
-	vh__buf b = {0};
-	PQconninfoOption *opts, *o;
-	size_t i;
-
-	vh__puts(&b, "");
-	if (cfg->dsn && *cfg->dsn) {
-		if (vh__is_uri(cfg->dsn)) {
-			vh__put_uri(&b, cfg->dsn);
-		} else if (!strchr(cfg->dsn, '=')) {
-			vh__put_kv(&b, "dbname", cfg->dsn);
-		} else if ((opts = PQconninfoParse(cfg->dsn, NULL))) {
-			/* rebuilt from libpq's reading, so quoting cannot hide a
-			 * password from the mask */
-			for (o = opts; o->keyword; o++)
-				if (o->val)
-					vh__put_kv(&b, o->keyword, o->val);
-			PQconninfoFree(opts);
-		} else {
-			vh__puts(&b, "(an unparsable connection string)");
-		}
-	}
-	for (i = 0; i < cfg->nconn; i++)
-		vh__put_kv(&b, cfg->conn_keys[i], cfg->conn_vals[i]);
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
 }

@@ -61,7 +61,7 @@ typedef struct vh_config {
  * field set here wins over its variable. */
 typedef struct vh_config_overrides {
 	const char *config_path; /* -c FILE */
-	const char *env;         /* -e NAME: apply [env.NAME] */
+	const char *env;         /* -e NAME: apply [env.NAME] ("" = unset) */
 	const char *dsn;         /* --dsn CONNINFO */
 	const char *plugin_dir;  /* --plugin-dir DIR (relative to the cwd) */
 	const char *schema;      /* --schema NAME */

@@ -139,3 +139,15 @@ char *vh_db_qualify(const char *schema, const char *table)
 	vh_free(t);
 	return out;
 }
+
+char *vh_db_describe(PGconn *conn)
+{
+	const char *pass = PQpass(conn), *host = PQhost(conn);
+	char *out;
+
+	/* A socket directory is a path: keep it readable rather than escaped. */
+	if (asprintf(&out, "postgresql://%s%s@%s:%s/%s", PQuser(conn),
+		     pass && *pass ? ":***" : "", host ? host : "", PQport(conn), PQdb(conn)) < 0)
+		return NULL;
+	return out;
+}

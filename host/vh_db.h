@@ -32,6 +32,10 @@ const char *vh_db_last_sqlstate(void);
 /* Sets the last-error slot from a failed result or connection. */
 int vh_db_error(PGconn *conn, const PGresult *res, const char *what);
 
+/* The live connection as a URI, Alembic-style, with any password shown as
+ * "***": postgresql://user:***@host:port/db. Caller frees with free(). */
+char *vh_db_describe(PGconn *conn);
+
 /* "schema"."table" quoted as needed; caller frees with free(). */
 char *vh_db_qualify(const char *schema, const char *table);
 
