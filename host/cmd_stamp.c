@@ -13,6 +13,7 @@
 #include "vh_run.h"
 #include "vh_sdk_host.h"
 #include "vh_spec.h"
+#include "vh_workflow.h"
 
 enum { O_PURGE = 1, O_SQL, O_YES };
 
@@ -115,7 +116,7 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 		{NULL, 0, 0, 0},
 	};
 	const char *val, *spec_text = NULL;
-	int pos = 1, id, purge = 0, offline = 0, rc, locked = 0, is_range = 0;
+	int pos = 1, id, purge = 0, offline = 0, rc, locked = 0, is_range = 0, yes = 0;
 	char **ids = NULL, *script = NULL;
 	size_t *old = NULL, nold = 0, *new = NULL, nnew = 0, len = 0;
 	vh_tables t = {0};
@@ -133,7 +134,9 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 			purge = 1;
 		else if (id == O_SQL)
 			offline = 1;
-		else if (id != O_YES)
+		else if (id == O_YES)
+			yes = 1;
+		else
 			return id;
 	}
 	if (!spec_text)
@@ -152,8 +155,9 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 					  t.vt_display, app->quiet)) < 0)
 			goto done;
 		locked = 1;
-		if ((rc = vh_tables_ensure(conn, &t)) < 0 ||
-		    (rc = vh_tables_read_versions(conn, &t, &ids, &nold)) < 0)
+		/* Tables are created only once the stamp is known to be valid
+		 * (below): a bad spec leaves a new database untouched. */
+		if ((rc = vh_tables_read_versions(conn, &t, &ids, &nold)) < 0)
 			goto done;
 		/* --purge also clears rows no plugin knows, the usual reason to use it. */
 		if (purge)
@@ -177,7 +181,16 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 		goto done;
 	}
 	{
-		char *tx;
+		char *tx, what[512];
+
+		/* An environment with confirm = true asks first (vh_workflow.c). */
+		snprintf(what, sizeof(what), "stamp %s in database \"%s\" on %s:%s at %s%s%s",
+			 app->cfg->schema, PQdb(conn), PQhost(conn), PQport(conn),
+			 nnew ? vh_graph_rev(g, new[0])->id : "<base>", nnew > 1 ? " and other heads" : "",
+			 purge ? " (--purge)" : "");
+		if ((rc = vh_workflow_confirm(app, what, yes)) < 0 ||
+		    (rc = vh_tables_ensure(conn, &t)) < 0)
+			goto done;
 
 		if (asprintf(&tx, "BEGIN;\n%sCOMMIT;", script) < 0) {
 			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");

@@ -26,12 +26,13 @@ const vh_cmd vh_commands[] = {
 	 "  --single-transaction  run the whole plan in one transaction\n"
 	 "  --no-backup     skip the environment's backup_command\n"
 	 "  --yes           confirm for an environment that requires it\n"},
-	{"downgrade", vh_cmd_downgrade, "downgrade [--sql] [--dry-run] [--yes] SPEC",
+	{"downgrade", vh_cmd_downgrade, "downgrade [--sql] [--dry-run] [--no-backup] [--yes] SPEC",
 	 "Revert to a previous revision",
 	 "  SPEC            -1, base, an id or prefix, REV-N\n"
 	 "  --sql           print the SQL script instead of running it (START:END)\n"
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
+	 "  --no-backup     skip the environment's backup_command\n"
 	 "  --yes           confirm for an environment that requires it\n"},
 	{"current", vh_cmd_current, "current [-v] [--json] [--check-heads]",
 	 "Show the revision(s) the database is at",
@@ -60,7 +61,33 @@ const vh_cmd vh_commands[] = {
 	 "  REV             an id or prefix, head, base, current\n"},
 	{"plugins", vh_cmd_plugins, "plugins", "List every plugin file, its revision, parent, ABI and whether it loads",
 	 "  exits 1 if any plugin does not load\n"},
-	{"check", vh_cmd_check, "check", "Exit 1 unless the database is at the head revision(s)", ""},
+	{"check", vh_cmd_check, "check", "Exit 1 unless the database is at the head revision(s) and matches the model",
+	 "  with `model` set, lists the operations that would bring the database to the model\n"},
+	{"test", vh_cmd_test, "test [--allow-branches] [--sample-data FILE --sample-after REV] [--keep] [--yes]",
+	 "Test every revision in a scratch database: upgrade, downgrade, upgrade again",
+	 "  --allow-branches      several heads are intended (else a failed check)\n"
+	 "  --sample-data FILE    SQL to load once REV is reached, so later revisions run on data\n"
+	 "  --sample-after REV    the revision after which FILE loads\n"
+	 "  --keep                keep the scratch database (or schema) to look at\n"
+	 "  --yes                 confirm a scratch schema in an environment that requires it\n"
+	 "  exits 1 if any check fails; each failure names the revision and the catalog difference\n"},
+	{"revision", vh_cmd_revision,
+	 "revision [-m MESSAGE] [--autogenerate] [--rev-id ID] [--head REV [--splice]] [--source-dir DIR] [--template FILE]",
+	 "Write a new revision source based on the head, from the template",
+	 "  -m, --message MESSAGE  what the revision does (names the file <id>_<slug>.c)\n"
+	 "  --autogenerate         fill upgrade/downgrade with the difference between the database and the model\n"
+	 "  --rev-id ID            use ID instead of 12 random hex digits\n"
+	 "  --head REV             base it on REV (default: head; 'base' starts a new root)\n"
+	 "  --splice               allow a --head that is not a head (starts a branch)\n"
+	 "  --source-dir DIR       write into DIR instead of the source_dir setting\n"
+	 "  --template FILE        render FILE instead of source_dir/revision.c.in or the built-in\n"},
+	{"merge", vh_cmd_merge, "merge [-m MESSAGE] [--rev-id ID] [--source-dir DIR] [--template FILE] REV REV... | heads",
+	 "Write a merge revision joining several heads into one",
+	 "  REV             the heads to join (ids or prefixes), or 'heads' for all\n"
+	 "  -m, --message MESSAGE  what the merge is for\n"
+	 "  --rev-id ID            use ID instead of 12 random hex digits\n"
+	 "  --source-dir DIR       write into DIR instead of the source_dir setting\n"
+	 "  --template FILE        render FILE instead of the default template\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -67,5 +67,24 @@ int vh_cmd_branches(vh_app *app, int argc, char **argv);
 int vh_cmd_show(vh_app *app, int argc, char **argv);
 int vh_cmd_plugins(vh_app *app, int argc, char **argv);
 int vh_cmd_check(vh_app *app, int argc, char **argv);
+int vh_cmd_test(vh_app *app, int argc, char **argv);
+int vh_cmd_revision(vh_app *app, int argc, char **argv);
+int vh_cmd_merge(vh_app *app, int argc, char **argv);
+
+/* Authoring helpers shared by revision and merge (cmd_revision.c).
+ * source_dir: the --source-dir flag when given, else the config's, else
+ * VH_ERR_USAGE. graph: the revisions of plugin_dir and of source_dir's
+ * sources together (a source wins over its plugin); *out is the caller's.
+ * id: --rev-id checked (or a fresh one) into out[0..len), refused when the
+ * graph has it. write: renders the template (--template, else
+ * source_dir/revision.c.in, else the built-in) into source_dir/<id>_<slug>.c,
+ * never overwriting, and prints where it went and the command that builds
+ * it; v->file_name is set for the call. */
+struct vh_template_vars;
+int vh_cmd_author_source_dir(vh_app *app, const char *flag, const char **out);
+int vh_cmd_author_graph(vh_app *app, const char *source_dir, vh_graph **out);
+int vh_cmd_author_id(const vh_graph *g, const char *flag, char *out, size_t len);
+int vh_cmd_author_write(vh_app *app, const char *source_dir, const char *template_path,
+			struct vh_template_vars *v);
 
 #endif

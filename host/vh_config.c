@@ -295,7 +295,7 @@ static char *vh__trim(char *line, int lineno, int *indented)
 static int vh__check_section(vh__load *ld, const char *name, const char *where)
 {
 	const char *env = name + 4, *p;
-	size_t n = strlen(env);
+	size_t n;
 	char *list;
 
 	if (strcmp(name, "vhost") == 0 || strcmp(name, "database") == 0)
@@ -303,6 +303,9 @@ static int vh__check_section(vh__load *ld, const char *name, const char *where)
 	if (strncmp(name, "env.", 4) != 0)
 		return vh_error_set(VH_ERR_USAGE, "%s: unknown section [%s] (expected [vhost], "
 				    "[database] or [env.NAME])", where, name);
+	/* Only now: for a name shorter than "env." (such as "[v]"), name + 4
+	 * lies past its end (found by tests/fuzz/fuzz_config.c). */
+	n = strlen(env);
 	if (!n || n > VH__ENV_NAME_MAX ||
 	    strspn(env, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != n)
 		return vh_error_set(VH_ERR_USAGE, "%s: bad environment name in [%s] (expected 1 to "

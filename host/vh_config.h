@@ -31,7 +31,9 @@
 	X(insecure_plugins, BOOL, "false")                                     \
 	X(model, PATH, NULL)                                                   \
 	X(confirm, BOOL, "false")                                              \
-	X(backup_command, STR, NULL)
+	X(backup_command, STR, NULL)                                           \
+	X(sample_data, PATH, NULL)                                             \
+	X(sample_data_after, STR, NULL)
 
 #define VH__CFG_FIELD_STR(n) char *n;
 #define VH__CFG_FIELD_PATH(n) char *n;

@@ -148,8 +148,38 @@ static void vh__put_uri(FILE *out, const char *uri)
 	}
 }
 
+static void vh__put_kv(FILE *out, const char *key, const char *val);
+
+/* A dbname holding '=' is a connection string of its own: libpq expands the
+ * first dbname it is given, and even unexpanded its text may carry a
+ * password. Returns it rebuilt from libpq's reading with the password
+ * masked (the caller frees), or NULL when it does not parse or memory runs
+ * out; the caller then shows "***" rather than the raw text. Found by
+ * tests/fuzz/fuzz_config.c. */
+static char *vh__nested_conninfo(const char *val)
+{
+	PQconninfoOption *opts, *o;
+	char *s = NULL;
+	size_t n;
+	FILE *m;
+
+	if (!(opts = PQconninfoParse(val, NULL)))
+		return NULL;
+	if ((m = open_memstream(&s, &n))) {
+		for (o = opts; o->keyword; o++)
+			if (o->val)
+				vh__put_kv(m, o->keyword, o->val);
+		if (fclose(m) != 0) {
+			free(s);
+			s = NULL;
+		}
+	}
+	PQconninfoFree(opts);
+	return s;
+}
+
 /* Writes [" "]key=value in conninfo syntax, quoted where needed, with a
- * password, or one inside a URI value, masked. */
+ * password, or one inside a URI or a conninfo-like dbname, masked. */
 static void vh__put_kv(FILE *out, const char *key, const char *val)
 {
 	char *masked = NULL;
@@ -159,7 +189,10 @@ static void vh__put_kv(FILE *out, const char *key, const char *val)
 	fprintf(out, "%s%s=", ftell(out) > 0 ? " " : "", key);
 	if (strcmp(key, "password") == 0)
 		val = "***";
-	if (vh_conninfo_is_uri(val)) {
+	if (strcmp(key, "dbname") == 0 && strchr(val, '=') && !vh_conninfo_is_uri(val)) {
+		masked = vh__nested_conninfo(val);
+		val = masked ? masked : "***";
+	} else if (vh_conninfo_is_uri(val)) {
 		if ((m = open_memstream(&masked, &n))) {
 			vh__put_uri(m, val);
 			if (fclose(m) != 0) {

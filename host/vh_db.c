@@ -21,6 +21,9 @@ const char *vh_db_oneline(const char *msg)
 				break;
 			buf[i++] = ';';
 			buf[i++] = ' ';
+			/* libpq indents its hint lines with a tab: drop it. */
+			while (msg[1] == '\t' || msg[1] == ' ')
+				msg++;
 		} else if (*msg != '\r') {
 			buf[i++] = *msg;
 		}

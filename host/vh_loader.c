@@ -24,7 +24,8 @@
  * ------------------------------------------------------------------------ */
 
 /* The check behind vh_loader_check_perms, on a stat the caller already has:
- * the scan checks the very file it then reads, through one fstat(). */
+ * the scan checks the very file it then reads, through one fstat(). Returns
+ * 0, or VH_ERR_GENERIC with a message naming `path` and the fix. */
 static int vh__check_stat(const char *path, const struct stat *st, int is_dir,
 			  int insecure)
 {
@@ -70,11 +71,13 @@ int vh_loader_check_perms(const char *path, int is_dir, int insecure)
  * Scanning plugin_dir
  * ------------------------------------------------------------------------ */
 
+/* qsort() order of two names: bytes, as strcmp. */
 static int vh__cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Frees `n` names and their array; NULL does nothing. */
 static void vh__free_names(char **names, size_t n)
 {
 	size_t i;
@@ -85,9 +88,11 @@ static void vh__free_names(char **names, size_t n)
 }
 
 /* Opens `dir`, checks its permissions and collects the names of its *.so
- * files in byte order (not the locale's: the order decides ties in the
- * graph, and must not change with LC_COLLATE). On success *dp is open and
- * *names and *n are the caller's (vh__free_names); on failure nothing is. */
+ * files, leaving out hidden ones (".#x.so" editor locks and the like, as
+ * run-parts does), in byte order (not the locale's: the order decides ties
+ * in the graph, and must not change with LC_COLLATE). On success *dp is open
+ * and *names and *n are the caller's (vh__free_names); on failure nothing
+ * is. */
 static int vh__list_dir(DIR **dp, char ***names, size_t *n, const char *dir,
 			int insecure)
 {
@@ -114,7 +119,8 @@ static int vh__list_dir(DIR **dp, char ***names, size_t *n, const char *dir,
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		if (len <= 3 || strcmp(de->d_name + len - 3, ".so") != 0)
+		if (de->d_name[0] == '.' || len <= 3 ||
+		    strcmp(de->d_name + len - 3, ".so") != 0)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -147,20 +153,32 @@ done:
 	return 0;
 }
 
-/* Reads one plugin `name` of the open directory `d` (path `dir`): one
- * open, one fstat for both the permission check and the size, one mmap. */
-static int vh__read_one(vh_revision *rev, DIR *d, const char *dir,
+/* "dir/name" as a new string (the caller's), without doubling a trailing
+ * slash of dir; NULL when out of memory. */
+static char *vh__join(const char *dir, const char *name)
+{
+	size_t dlen = strlen(dir), nlen = strlen(name);
+	char *path = malloc(dlen + nlen + 2);
+
+	if (path) {
+		memcpy(path, dir, dlen);
+		if (dlen && dir[dlen - 1] != '/')
+			path[dlen++] = '/';
+		memcpy(path + dlen, name, nlen + 1);
+	}
+	return path;
+}
+
+/* Reads one plugin `name` of the open directory `d`, `path` being its
+ * full name for messages: one open, one fstat for both the permission
+ * check and the size, one read. */
+static int vh__read_one(vh_revision *rev, DIR *d, const char *path,
 			const char *name, int insecure)
 {
-	size_t dlen = strlen(dir);
 	struct stat st;
-	char *path;
 	int fd, error;
 
 	memset(rev, 0, sizeof(*rev));
-	if (!(path = malloc(dlen + strlen(name) + 2)))
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	sprintf(path, "%s%s%s", dir, dlen && dir[dlen - 1] == '/' ? "" : "/", name);
 	/* O_NONBLOCK: a FIFO named x.so must not hang the scan. */
 	if ((fd = openat(dirfd(d), name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		error = vh_error_set(VH_ERR_GENERIC, "%s: %s", path, strerror(errno));
@@ -172,7 +190,6 @@ static int vh__read_one(vh_revision *rev, DIR *d, const char *dir,
 			error = vh_meta_read_fd(rev, path, fd, &st);
 		close(fd);
 	}
-	free(path);
 	return error;
 }
 
@@ -181,7 +198,7 @@ static int vh__read_one(vh_revision *rev, DIR *d, const char *dir,
 int vh_loader_scan(vh_graph **out, const char *dir, int insecure)
 {
 	vh_revision *revs = NULL;
-	char **names = NULL;
+	char **names = NULL, *path;
 	size_t i, n = 0, nrevs = 0;
 	DIR *d = NULL;
 	int error;
@@ -194,7 +211,13 @@ int vh_loader_scan(vh_graph **out, const char *dir, int insecure)
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
-		if ((error = vh__read_one(&revs[i], d, dir, names[i], insecure)) < 0)
+		if (!(path = vh__join(dir, names[i]))) {
+			error = vh_error_set(VH_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		error = vh__read_one(&revs[i], d, path, names[i], insecure);
+		free(path);
+		if (error < 0)
 			goto done;
 		nrevs++;
 	}
@@ -218,7 +241,7 @@ int vh_loader_list(const char *dir, int insecure, vh_revision **revs,
 {
 	vh_revision *r = NULL;
 	char **p = NULL, **e = NULL, **names = NULL;
-	size_t i, count = 0, dlen = strlen(dir);
+	size_t i, count = 0;
 	DIR *d = NULL;
 	int error;
 
@@ -236,13 +259,11 @@ int vh_loader_list(const char *dir, int insecure, vh_revision **revs,
 		goto done;
 	}
 	for (i = 0; i < count; i++) {
-		if (!(p[i] = malloc(dlen + strlen(names[i]) + 2))) {
+		if (!(p[i] = vh__join(dir, names[i]))) {
 			error = vh_error_set(VH_ERR_NOMEM, "out of memory");
 			goto done;
 		}
-		sprintf(p[i], "%s%s%s", dir,
-			dlen && dir[dlen - 1] == '/' ? "" : "/", names[i]);
-		if (vh__read_one(&r[i], d, dir, names[i], insecure) < 0) {
+		if (vh__read_one(&r[i], d, p[i], names[i], insecure) < 0) {
 			if (vh_error_code() == VH_ERR_NOMEM) {
 				error = VH_ERR_NOMEM;
 				goto done;
@@ -350,7 +371,8 @@ int vh_plugin_open(vh_plugin *out, const vh_revision *rev)
 	if (!id || strnlen(id, VH_REVISION_ID_MAX + 1) > VH_REVISION_ID_MAX ||
 	    strcmp(id, rev->id) != 0) {
 		error = vh_error_set(VH_ERR_GENERIC,
-				     "%s changed since it was scanned (revision_id '%.*s', expected '%s'); run the command again",
+				     "%s changed since it was scanned (revision_id '%.*s', "
+				     "expected '%s'); run the command again",
 				     path, id ? VH_REVISION_ID_MAX : 0, id ? id : "",
 				     rev->id);
 		goto done;

@@ -2,8 +2,10 @@
 #include "vh_lock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vh_db.h"
 #include "vh_error.h"
@@ -54,6 +56,7 @@ static int acquire(PGconn *conn, long long key, int wait_ms, const char *what, i
 	const char *params[1] = {keytxt};
 	long long start = now_ms();
 	int delay = 50, said = 0, rc, got;
+	unsigned int seed = (unsigned int)getpid() ^ (unsigned int)start;
 	PGresult *res;
 
 	snprintf(keytxt, sizeof(keytxt), "%lld", key);
@@ -82,8 +85,12 @@ static int acquire(PGconn *conn, long long key, int wait_ms, const char *what, i
 					    "another vhost is still running (raise migration_lock_wait to wait longer)",
 					    wait_ms / 1000.0, what, *holder ? " (held by " : "", holder,
 					    *holder ? ")" : "");
-		sleep_ms(delay);
-		delay = delay * 2 > 1000 ? 1000 : delay * 2;
+		/* Jittered, and capped at 0.5 s: waiters that started together
+		 * would otherwise wake together, one would win and the rest
+		 * sleep a whole step again, so N waiters took about N steps
+		 * after the holder let go. */
+		sleep_ms(delay / 2 + rand_r(&seed) % (delay / 2 + 1));
+		delay = delay * 2 > 500 ? 500 : delay * 2;
 	}
 }
 

@@ -8,12 +8,12 @@
 
 #include <libpq-fe.h>
 
-/* Takes the lock `key`, waiting up to `wait_ms` (polling with backoff from
- * 50 ms to 1 s). When it has to wait, says so once on stderr (unless quiet),
- * naming the holder's pid, application and client when visible. Returns 0,
- * or VH_ERR_GENERIC "timed out after 300 s waiting for the migration lock on
- * vibesia_schema.alembic_version (held by pid 1234, ...)". `what` names the
- * version table for messages. */
+/* Takes the lock `key`, waiting up to `wait_ms` (polling with jittered
+ * backoff from 50 ms to 0.5 s). When it has to wait, says so once on stderr
+ * (unless quiet), naming the holder's pid, application and client when
+ * visible. Returns 0, or VH_ERR_GENERIC "timed out after 300 s waiting for
+ * the migration lock on vibesia_schema.alembic_version (held by pid 1234,
+ * ...)". `what` names the version table for messages. */
 int vh_lock_acquire(PGconn *conn, long long key, int wait_ms, const char *what, int quiet);
 
 /* Releases the lock; errors are ignored (the session's end releases it too). */

@@ -31,7 +31,7 @@
  * `down_revision`: R_*_RELATIVE (the usual case in a PIC object: the target
  * is the addend), and the absolute/GOT kinds that name a symbol. A plugin
  * for another machine is refused before any relocation is looked at, so the
- * types only have to be right for the host's machine. 0 means "none". */
+ * types only have to be right for the host's machine. */
 #if defined(__x86_64__)
 #define VH__MACHINE EM_X86_64
 #define VH__MACHINE_NAME "x86_64"
@@ -44,12 +44,6 @@
 #define VH__R_RELATIVE R_AARCH64_RELATIVE
 #define VH__R_ABS64 R_AARCH64_ABS64
 #define VH__R_GLOB_DAT R_AARCH64_GLOB_DAT
-#elif defined(__riscv) && __riscv_xlen == 64
-#define VH__MACHINE EM_RISCV
-#define VH__MACHINE_NAME "riscv64"
-#define VH__R_RELATIVE R_RISCV_RELATIVE
-#define VH__R_ABS64 R_RISCV_64
-#define VH__R_GLOB_DAT 0
 #else
 #error "vh_meta.c: add this machine's e_machine and relocation types"
 #endif
@@ -108,15 +102,6 @@ static int vh__in_file(const vh__elf *e, uint64_t off, uint64_t len)
 	return off <= e->size && len <= e->size - off;
 }
 
-/* Copies `len` bytes at file offset `off` into `dst`; -1 when out of range. */
-static int vh__copy(const vh__elf *e, uint64_t off, void *dst, size_t len)
-{
-	if (!vh__in_file(e, off, len))
-		return -1;
-	memcpy(dst, e->base + off, len);
-	return 0;
-}
-
 /* Maps the virtual address `vaddr` to a file offset through the PT_LOAD
  * program headers. On success *off is the offset and *avail how many bytes
  * of the segment's file image follow it (clamped to the file). Returns 0, 1
@@ -128,9 +113,9 @@ static int vh__vaddr(const vh__elf *e, uint64_t vaddr, uint64_t *off,
 	Elf64_Phdr ph;
 	uint64_t i, delta;
 
+	/* vh__check_header made sure the table lies in the file. */
 	for (i = 0; i < e->eh.e_phnum; i++) {
-		if (vh__copy(e, e->eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph)) < 0)
-			return -1;
+		memcpy(&ph, e->base + e->eh.e_phoff + i * sizeof(ph), sizeof(ph));
 		if (ph.p_type != PT_LOAD || vaddr < ph.p_vaddr)
 			continue;
 		delta = vaddr - ph.p_vaddr;
@@ -202,15 +187,13 @@ static int vh__read_str(const vh__elf *e, uint64_t vaddr, uint64_t limit,
 /* The EM_* name of a machine, for "ELF for another architecture". */
 static const char *vh__machine_name(unsigned m, char *buf, size_t len)
 {
+#define VH__EM(em) {em, #em}
 	static const struct {
 		unsigned em;
 		const char *name;
-	} names[] = {{EM_386, "EM_386"},       {EM_ARM, "EM_ARM"},
-		     {EM_X86_64, "EM_X86_64"}, {EM_AARCH64, "EM_AARCH64"},
-		     {EM_RISCV, "EM_RISCV"},   {EM_PPC, "EM_PPC"},
-		     {EM_PPC64, "EM_PPC64"},   {EM_S390, "EM_S390"},
-		     {EM_MIPS, "EM_MIPS"},     {EM_SPARCV9, "EM_SPARCV9"},
-		     {258, "EM_LOONGARCH"}};
+	} names[] = {VH__EM(EM_386), VH__EM(EM_ARM), VH__EM(EM_X86_64),
+		     VH__EM(EM_AARCH64), VH__EM(EM_RISCV), VH__EM(EM_PPC),
+		     VH__EM(EM_PPC64), VH__EM(EM_S390), VH__EM(EM_MIPS)};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -472,7 +455,21 @@ static int vh__split_parents(vh_revision *out, const char *down, const char *pat
 	}
 }
 
-/* Reads everything the loader needs once the symbols are found. */
+/* Reads the string object k into *out if the plugin defines it (bounded by
+ * the object's size); leaves *out NULL when it does not. */
+static int vh__opt_str(const vh__elf *e, int k, char **out)
+{
+	const Elf64_Sym *s = &e->sym[k];
+
+	if (!vh__has(e, k, STT_OBJECT))
+		return 0;
+	return vh__read_str(e, s->st_value, s->st_size, vh__syms[k].name, out);
+}
+
+/* Reads everything the loader needs once the symbols are found, checking in
+ * the order a user can act on: ABI first, then id, functions, parents. The
+ * strings land in *out (the caller's, cleared by vh_meta_read_fd on
+ * failure). Returns 0, or VH_ERR_GENERIC with a message naming the file. */
 static int vh__read_revision(vh__elf *e, vh_revision *out)
 {
 	vh_abi_desc d;
@@ -506,13 +503,12 @@ static int vh__read_revision(vh__elf *e, vh_revision *out)
 				    "(built without VHOST_REVISION?)",
 				    e->path);
 
-	if (!vh__has(e, VH__S_ID, STT_OBJECT))
+	if ((error = vh__opt_str(e, VH__S_ID, &out->id)) < 0)
+		return error;
+	if (!out->id)
 		return vh_error_set(VH_ERR_GENERIC,
 				    "%s: missing revision_id (declare the revision with VHOST_REVISION)",
 				    e->path);
-	s = &e->sym[VH__S_ID];
-	if ((error = vh__read_str(e, s->st_value, s->st_size, "revision_id", &out->id)) < 0)
-		return error;
 	if (vh_revision_check_id(out->id, e->path) < 0)
 		return vh_error_set(VH_ERR_GENERIC, "%s", vh_error_last());
 
@@ -540,20 +536,11 @@ static int vh__read_revision(vh__elf *e, vh_revision *out)
 			return error;
 	}
 
-	s = &e->sym[VH__S_MSG];
-	if (vh__has(e, VH__S_MSG, STT_OBJECT))
-		error = vh__read_str(e, s->st_value, s->st_size, "revision_message",
-				     &out->message);
-	else
-		error = (out->message = strdup("")) ? 0 :
-			vh_error_set(VH_ERR_NOMEM, "out of memory");
-	if (error < 0)
+	if ((error = vh__opt_str(e, VH__S_MSG, &out->message)) < 0 ||
+	    (error = vh__opt_str(e, VH__S_DESC, &out->description)) < 0)
 		return error;
-	s = &e->sym[VH__S_DESC];
-	if (vh__has(e, VH__S_DESC, STT_OBJECT) &&
-	    (error = vh__read_str(e, s->st_value, s->st_size, "revision_description",
-				  &out->description)) < 0)
-		return error;
+	if (!out->message && !(out->message = strdup("")))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 
 	s = &e->sym[VH__S_NONTX];
 	if (vh__has(e, VH__S_NONTX, STT_OBJECT)) {

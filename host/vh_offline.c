@@ -2,7 +2,28 @@
  * a SQL script in the shape Alembic prints, with no database at all. Each
  * revision runs against a recording SDK context; the script is assembled in
  * memory and printed only when every revision rendered, so a partial script
- * is never mistaken for a whole one. */
+ * is never mistaken for a whole one.
+ *
+ * The shape (transaction_per_revision, the default):
+ *
+ *     BEGIN;
+ *     CREATE SCHEMA IF NOT EXISTS s;          only when starting from base,
+ *     CREATE TABLE s.alembic_version (...);   in the first transaction
+ *     -- Running upgrade  -> A
+ *     SET LOCAL search_path TO s, public;     what the online runner sets
+ *     SET LOCAL lock_timeout = 5000;
+ *     <the revision's statements>
+ *     INSERT INTO s.alembic_version ...;
+ *     COMMIT;
+ *     BEGIN;
+ *     -- Running upgrade A -> B
+ *     ...
+ *
+ * (with a blank line after each statement, as Alembic writes them). With
+ * --single-transaction there is one BEGIN ... COMMIT around everything. A
+ * non-transactional revision (CREATE INDEX CONCURRENTLY) runs between a
+ * COMMIT and the next BEGIN, as Alembic's autocommit_block() prints it, and
+ * its version-table change follows in a transaction of its own. */
 #include "vh_run.h"
 
 #include <stdio.h>
@@ -14,9 +35,57 @@
 #include "vh_sdk_host.h"
 #include "vh_spec.h"
 
-/* Resolves one side of the range; the empty side is base. */
-static int resolve_side(const vh_graph *g, const vh_spec *spec, const char *text, size_t **out,
-			size_t *n)
+/* What is being written, and the transaction state of the script so far. */
+typedef struct emit {
+	FILE *out;
+	const vh_graph *g;
+	const vh_tables *t;
+	const vh_config *cfg;
+	int per_rev;  /* a transaction per revision */
+	int open;     /* a BEGIN is open */
+	int env_set;  /* the open transaction has its SET LOCALs */
+} emit;
+
+/* Opens a transaction in the script; its SET LOCALs are still to come. */
+static void emit_begin(emit *e)
+{
+	fputs("BEGIN;\n\n", e->out);
+	e->open = 1;
+	e->env_set = 0;
+}
+
+/* Closes the open transaction in the script. */
+static void emit_commit(emit *e)
+{
+	fputs("COMMIT;\n\n", e->out);
+	e->open = 0;
+}
+
+/* The settings the online runner gives each revision: `local` for SET LOCAL
+ * (inside a transaction), else session-wide SET (non-transactional). */
+static void emit_settings(emit *e, int local)
+{
+	const char *set = local ? "SET LOCAL" : "SET";
+
+	fprintf(e->out, "%s search_path TO %s, public;\n", set, e->t->schema);
+	if (e->cfg->lock_timeout > 0)
+		fprintf(e->out, "%s lock_timeout = %d;\n", set, e->cfg->lock_timeout);
+	if (e->cfg->statement_timeout > 0)
+		fprintf(e->out, "%s statement_timeout = %d;\n", set, e->cfg->statement_timeout);
+	fputc('\n', e->out);
+}
+
+/* The revision's recorded statements, then a blank line. */
+static void emit_script(emit *e, const char *script)
+{
+	if (*script)
+		fprintf(e->out, "%s\n", script);
+}
+
+/* Resolves one side of the range against `cur` (the START side, for a
+ * relative END). Returns 0 with *out malloc'd (the caller's). */
+static int resolve_side(const vh_graph *g, const vh_spec *spec, const char *text,
+			const size_t *cur, size_t ncur, size_t **out, size_t *n)
 {
 	*n = 0;
 	*out = malloc((vh_graph_count(g) + 1) * sizeof(size_t));
@@ -24,22 +93,21 @@ static int resolve_side(const vh_graph *g, const vh_spec *spec, const char *text
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	if (spec->kind == VH_SPEC_NONE)
 		return 0;
-	if (spec->kind == VH_SPEC_CURRENT)
+	if (spec->kind == VH_SPEC_CURRENT && !cur)
 		return vh_error_set(VH_ERR_USAGE,
 				    "'%s': there is no current revision offline; give the starting "
 				    "revision as START:END",
 				    text);
-	return vh_spec_resolve(g, spec, NULL, 0, *out, n);
+	return vh_spec_resolve(g, spec, cur, ncur, *out, n);
 }
 
-/* Renders one step into `out`. Returns 0, or an error naming the revision
- * when it cannot be rendered. */
-static int render_step(FILE *out, const vh_graph *g, const vh_tables *t, const vh_step *s,
-		       const vh_config *cfg, int per_rev)
+/* Renders one step. Returns 0, or an error naming the revision when it
+ * cannot be rendered (it needs the server, or it failed). */
+static int render_step(emit *e, const vh_step *s)
 {
-	const vh_revision *rev = vh_graph_rev(g, s->rev);
+	const vh_revision *rev = vh_graph_rev(e->g, s->rev);
 	int nontx = (rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
-	const char *why = NULL;
+	const char *why = NULL, *dir = s->up ? "upgrade" : "downgrade";
 	char label[256];
 	vh_plugin p;
 	vh_ctx *ctx;
@@ -48,7 +116,7 @@ static int render_step(FILE *out, const vh_graph *g, const vh_tables *t, const v
 
 	if ((rc = vh_plugin_open(&p, rev)) < 0)
 		return rc;
-	if (!(ctx = vh_ctx_new(NULL, cfg->schema, rev->id, NULL, NULL))) {
+	if (!(ctx = vh_ctx_new(NULL, e->cfg->schema, rev->id, NULL, NULL))) {
 		vh_plugin_close(&p);
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	}
@@ -57,39 +125,73 @@ static int render_step(FILE *out, const vh_graph *g, const vh_tables *t, const v
 		rc = vh_error_set(VH_ERR_GENERIC,
 				  "revision %s (%s) cannot be rendered offline: its %s() calls %s, which "
 				  "needs a live database; run it online, or have it use only vh_exec/vh_execf",
-				  rev->id, rev->path, s->up ? "upgrade" : "downgrade", why);
-	} else if (rc != 0) {
-		rc = vh_error_set(VH_ERR_GENERIC, "revision %s (%s) failed while rendering offline: %s",
-				  rev->id, rev->path, vh_last_error(ctx)->message);
-	} else {
-		vh_run_step_label(g, s, label, sizeof(label));
-		if (nontx)
-			fprintf(out, "%s-- %s must run outside a transaction\nSET search_path TO %s, public;\n",
-				per_rev ? "" : "COMMIT;\n", rev->id, t->schema);
-		else if (per_rev)
-			fprintf(out, "BEGIN;\nSET LOCAL search_path TO %s, public;\n", t->schema);
-		fprintf(out, "-- Running %s %s\n%s", s->up ? "upgrade" : "downgrade", label,
-			vh_ctx_script(ctx));
-		if (nontx)
-			fprintf(out, "RESET search_path;\nBEGIN;\n");
-		for (i = 0; i < s->nactions; i++) {
-			char *sql = vh_run_action_sql(t, g, &s->actions[i], 1);
-
-			if (!sql) {
-				rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
-				break;
-			}
-			fprintf(out, "%s;\n", sql);
-			free(sql);
-		}
-		if (nontx && !per_rev)
-			fprintf(out, "SET LOCAL search_path TO %s, public;\n", t->schema);
-		if (per_rev)
-			fputs("COMMIT;\n\n", out);
+				  rev->id, rev->path, dir, why);
+		goto done;
 	}
+	if (rc != 0) {
+		rc = vh_error_set(VH_ERR_GENERIC, "revision %s (%s) failed while rendering offline: %s",
+				  rev->id, rev->path,
+				  *vh_last_error(ctx)->message ? vh_last_error(ctx)->message
+							       : "it returned an error without a message");
+		goto done;
+	}
+	vh_run_step_label(e->g, s, label, sizeof(label));
+	if (nontx) {
+		if (e->open)
+			emit_commit(e);
+		fprintf(e->out, "-- Running %s %s\n-- (outside a transaction: VHOST_NON_TRANSACTIONAL)\n\n",
+			dir, label);
+		emit_settings(e, 0);
+		emit_script(e, vh_ctx_script(ctx));
+		fputs("RESET search_path;\n", e->out);
+		if (e->cfg->lock_timeout > 0)
+			fputs("RESET lock_timeout;\n", e->out);
+		if (e->cfg->statement_timeout > 0)
+			fputs("RESET statement_timeout;\n", e->out);
+		fputc('\n', e->out);
+		emit_begin(e);
+	} else {
+		if (!e->open)
+			emit_begin(e);
+		fprintf(e->out, "-- Running %s %s\n\n", dir, label);
+		if (!e->env_set || e->per_rev)
+			emit_settings(e, 1);
+		e->env_set = 1;
+		emit_script(e, vh_ctx_script(ctx));
+	}
+	for (i = 0; i < s->nactions; i++) {
+		char *sql = vh_run_action_sql(e->t, e->g, &s->actions[i], 1);
+
+		if (!sql) {
+			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		fprintf(e->out, "%s;\n\n", sql);
+		free(sql);
+	}
+	if (e->per_rev)
+		emit_commit(e);
+done:
 	vh_ctx_free(ctx);
 	vh_plugin_close(&p);
 	return rc;
+}
+
+/* The version table's preamble when the script starts from base: its schema
+ * (and the target schema, when another) and the table, as Alembic creates
+ * it only in that case. */
+static int render_preamble(emit *e)
+{
+	char *ddl = vh_tables_version_ddl(e->t);
+
+	if (!ddl)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	emit_begin(e);
+	if (strcmp(e->t->schema, e->t->vschema) != 0)
+		fprintf(e->out, "CREATE SCHEMA IF NOT EXISTS %s;\n\n", e->t->schema);
+	fprintf(e->out, "CREATE SCHEMA IF NOT EXISTS %s;\n\n%s;\n\n", e->t->vschema, ddl);
+	free(ddl);
+	return 0;
 }
 
 int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
@@ -99,9 +201,9 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	vh_tables t = {0};
 	vh_plan plan = {0};
 	size_t *cur = NULL, ncur = 0, *target = NULL, ntarget = 0, i, len = 0;
-	char *script = NULL, *ddl = NULL;
-	FILE *out = NULL;
-	int rc, is_range = 0, per_rev = !o->single_txn;
+	char *script = NULL;
+	emit e = {0};
+	int rc, is_range = 0;
 
 	if ((rc = vh_spec_parse(spec_text, VH_SPEC_ALLOW_RANGE, &from, &to, &is_range)) < 0)
 		return rc;
@@ -111,46 +213,45 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 		from.kind = VH_SPEC_NONE;
 	if ((rc = vh_app_graph(app, &g)) < 0 || (rc = vh_tables_init(&t, app->cfg)) < 0)
 		return rc;
-	if ((rc = resolve_side(g, &from, spec_text, &cur, &ncur)) < 0 ||
-	    (rc = resolve_side(g, &to, spec_text, &target, &ntarget)) < 0)
+	/* START is where the database is taken to be; a relative END ("-1",
+	 * "+2") counts from it, as Alembic's head:-1. */
+	if ((rc = resolve_side(g, &from, spec_text, NULL, 0, &cur, &ncur)) < 0 ||
+	    (rc = resolve_side(g, &to, spec_text, is_range ? cur : NULL, ncur, &target,
+				 &ntarget)) < 0)
 		goto done;
 	ncur = vh_plan_reduce_heads(g, cur, ncur);
 	rc = o->up ? vh_plan_upgrade(&plan, g, cur, ncur, target, ntarget)
 		   : vh_plan_downgrade(&plan, g, cur, ncur, target, ntarget);
 	if (rc < 0)
 		goto done;
-	if (!(out = open_memstream(&script, &len)) || !(ddl = vh_tables_version_ddl(&t))) {
+	e.g = g;
+	e.t = &t;
+	e.cfg = app->cfg;
+	e.per_rev = !o->single_txn;
+	if (!(e.out = open_memstream(&script, &len))) {
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	/* As Alembic: the version table is created only when starting from
-	 * base; the schema it lives in must exist first. */
-	if (o->up && ncur == 0)
-		fprintf(out, "BEGIN;\n\nCREATE SCHEMA IF NOT EXISTS %s;\n\n%s;\n\n%s", t.vschema, ddl,
-			per_rev ? "COMMIT;\n\n" : "");
-	else if (!per_rev)
-		fprintf(out, "BEGIN;\n\n");
-	if (!per_rev)
-		fprintf(out, "SET LOCAL search_path TO %s, public;\n\n", t.schema);
+	if (o->up && ncur == 0 && (rc = render_preamble(&e)) < 0)
+		goto done;
 	for (i = 0; i < plan.n; i++)
-		if ((rc = render_step(out, g, &t, &plan.steps[i], app->cfg, per_rev)) < 0)
+		if ((rc = render_step(&e, &plan.steps[i])) < 0)
 			goto done;
-	if (!per_rev)
-		fprintf(out, "COMMIT;\n\n");
-	if (fclose(out) != 0) {
-		out = NULL;
+	if (e.open)
+		emit_commit(&e);
+	if (fclose(e.out) != 0) {
+		e.out = NULL;
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	out = NULL;
+	e.out = NULL;
 	fputs(script, stdout);
 	vh_app_info(app, "Rendered %zu revision%s offline for %s.", plan.n, plan.n == 1 ? "" : "s",
 		    app->cfg->schema);
 done:
-	if (out)
-		fclose(out);
+	if (e.out)
+		fclose(e.out);
 	free(script);
-	free(ddl);
 	free(cur);
 	free(target);
 	vh_plan_clear(&plan);

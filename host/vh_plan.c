@@ -249,19 +249,22 @@ int vh_plan_downgrade(vh_plan *out, const vh_graph *g, const size_t *cur, size_t
 			for (k = 0; k < h.n && !covered; k++)
 				if (vh_graph_is_ancestor(g, par[j], h.v[k]))
 					covered = 1;
-			if (covered)
-				continue;
-			rc = added == 0 ? step_add_action(s, VH_VT_UPDATE, r, par[j])
-					: step_add_action(s, VH_VT_INSERT, 0, par[j]);
-			if (rc < 0)
-				goto done;
-			s->to_heads[s->nto_heads++] = par[j];
-			added++;
+			if (!covered)
+				s->to_heads[s->nto_heads++] = par[j];
 		}
+		/* Alembic's unmerge order: INSERT every new head but the last,
+		 * then UPDATE this revision's row to the last; no new head means
+		 * the row goes (base, or a branch whose parent is still below
+		 * another head). */
+		for (added = 0; added + 1 < s->nto_heads; added++)
+			if ((rc = step_add_action(s, VH_VT_INSERT, 0, s->to_heads[added])) < 0)
+				goto done;
+		rc = s->nto_heads ? step_add_action(s, VH_VT_UPDATE, r, s->to_heads[s->nto_heads - 1])
+				  : step_add_action(s, VH_VT_DELETE, r, 0);
+		if (rc < 0)
+			goto done;
 		for (j = 0; j < s->nto_heads; j++)
 			h.v[h.n++] = s->to_heads[j];
-		if (added == 0 && (rc = step_add_action(s, VH_VT_DELETE, r, 0)) < 0)
-			goto done;
 	}
 done:
 	if (rc < 0)

@@ -22,7 +22,7 @@ typedef struct vh_step {
 	int up;     /* 1 upgrade, 0 downgrade */
 	vh_vt_action *actions;
 	size_t nactions;
-	/* for "Running downgrade A -> B": the revisions that become heads */
+	/* downgrade: the parents that become heads again (parent order) */
 	size_t *to_heads;
 	size_t nto_heads;
 } vh_step;

@@ -88,11 +88,26 @@ char *vh_tables_version_ddl(const vh_tables *t)
 	return sql;
 }
 
+static int check_shape(PGconn *conn, const vh_tables *t);
+
 int vh_tables_ensure(PGconn *conn, const vh_tables *t)
 {
+	const char *params[1] = {t->vt};
+	PGresult *res;
 	char *sql = NULL;
-	int rc;
+	int rc, exists;
 
+	/* A version table that is not ours is refused before anything is
+	 * created next to it: a run that fails must leave the database as it
+	 * found it (tests/sh/test_badinput.sh). */
+	rc = vh_db_query(&res, conn, "looking for the version table",
+			 "SELECT to_regclass($1) IS NOT NULL", 1, params);
+	if (rc < 0)
+		return rc;
+	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (exists && (rc = check_shape(conn, t)) < 0)
+		return rc;
 	if (asprintf(&sql,
 		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
 		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
@@ -222,19 +237,21 @@ static int lit(char **buf, const char *value, const char *sep)
 	return next ? 0 : -1;
 }
 
-char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *r)
+/* The history table's columns, in the order every row's values follow. */
+#define VH__HISTORY_COLUMNS                                                                \
+	"revision, down_revision, direction, outcome, message, plugin_file, plugin_sha256, " \
+	"error, sqlstate, statement, duration_ms, attention, client_host, vhost_version"
+
+/* `head` (which opens a parenthesis) followed by the row's values and ")". */
+static char *history_values_sql(const char *head, const vh_history_row *r)
 {
-	char host[256] = "", dur[64] = "NULL", *buf = NULL;
+	char host[256] = "", dur[64] = "NULL", *buf;
 
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		host[0] = '\0';
 	if (r->duration_ms >= 0)
 		snprintf(dur, sizeof(dur), "%.3f", r->duration_ms);
-	if (asprintf(&buf,
-		     "INSERT INTO %s (revision, down_revision, direction, outcome, message, plugin_file, "
-		     "plugin_sha256, error, sqlstate, statement, duration_ms, attention, client_host, "
-		     "vhost_version) VALUES (",
-		     t->ht) < 0)
+	if (!(buf = strdup(head)))
 		return NULL;
 	if (lit(&buf, r->revision, ", ") || lit(&buf, r->down_revision, ", ") ||
 	    lit(&buf, r->direction, ", ") || lit(&buf, r->outcome, ", ") ||
@@ -253,4 +270,40 @@ char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *r)
 	if (!buf || lit(&buf, *host ? host : NULL, ", ") || lit(&buf, VH_SDK_VERSION, ")"))
 		return NULL;
 	return buf;
+}
+
+char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *r)
+{
+	char *head, *sql;
+
+	if (asprintf(&head, "INSERT INTO %s (" VH__HISTORY_COLUMNS ") VALUES (", t->ht) < 0)
+		return NULL;
+	sql = history_values_sql(head, r);
+	free(head);
+	return sql;
+}
+
+char *vh_history_prepare_sql(const vh_tables *t, const char *name)
+{
+	char *sql;
+
+	if (asprintf(&sql,
+		     "PREPARE %s (varchar, text, text, text, text, text, text, text, text, text, "
+		     "double precision, boolean, text, text) AS INSERT INTO %s (" VH__HISTORY_COLUMNS
+		     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		     name, t->ht) < 0)
+		return NULL;
+	return sql;
+}
+
+char *vh_history_execute_sql(const vh_tables *t, const char *name, const vh_history_row *r)
+{
+	char *head, *sql;
+
+	(void)t;
+	if (asprintf(&head, "EXECUTE %s(", name) < 0)
+		return NULL;
+	sql = history_values_sql(head, r);
+	free(head);
+	return sql;
 }

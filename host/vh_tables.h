@@ -65,4 +65,14 @@ typedef struct vh_history_row {
  * same round trip as the revision's COMMIT. Caller frees with free(). */
 char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *row);
 
+/* The same row through a prepared statement: vh_history_prepare_sql gives
+ * "PREPARE <name>(...) AS INSERT ..." to run once per session, and
+ * vh_history_execute_sql "EXECUTE <name>(<the row's values>)". The server
+ * then skips parsing and planning the insert (its defaults and CHECKs) for
+ * every revision, which is most of what the history row costs it. `name`
+ * is trusted text (an identifier the caller chose). New strings the caller
+ * frees, or NULL when out of memory. */
+char *vh_history_prepare_sql(const vh_tables *t, const char *name);
+char *vh_history_execute_sql(const vh_tables *t, const char *name, const vh_history_row *row);
+
 #endif

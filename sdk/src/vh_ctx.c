@@ -2,6 +2,7 @@
  * it, the last-error slot, logging, and the offline script it records. */
 #include "vh_sdk_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ void vh_ctx_free(vh_ctx *ctx)
 	vh__err_release(ctx->err_sqlstate);
 	vh__err_release(ctx->err_statement);
 	vh_buf__dispose(&ctx->script);
+	free(ctx->prelude);
 	free(ctx);
 }
 
@@ -93,6 +95,49 @@ int vh_ctx_needs_online(const vh_ctx *ctx, const char **why)
 size_t vh_ctx_statements(const vh_ctx *ctx)
 {
 	return ctx ? ctx->statements : 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The host's prelude (the sending is in vh_exec.c)
+ * --------------------------------------------------------------------- */
+
+/* Keeps a copy of the prelude until a statement carries it; see
+ * vh_sdk_host.h. Offline there is no round trip to save, and the host
+ * writes its own statements into the script, so a prelude is refused. */
+int vh_ctx_set_prelude(vh_ctx *ctx, const char *sql, size_t nstatements,
+		       vh_prelude_check_fn check, void *user)
+{
+	char *copy;
+
+	if (!ctx || !ctx->conn || !sql)
+		return VH_EINVAL;
+	if (!(copy = strdup(sql)))
+		return vh_ctx__fail(ctx, VH_ENOMEM, NULL, NULL,
+				    "out of memory keeping the host's prelude");
+	free(ctx->prelude);
+	ctx->prelude = copy;
+	ctx->prelude_n = nstatements;
+	ctx->prelude_check = check;
+	ctx->prelude_user = user;
+	ctx->prelude_failed = 0;
+	return 0;
+}
+
+int vh_ctx_prelude_pending(const vh_ctx *ctx)
+{
+	return ctx && ctx->prelude != NULL;
+}
+
+int vh_ctx_prelude_failed(const vh_ctx *ctx)
+{
+	return ctx ? ctx->prelude_failed : 0;
+}
+
+int vh_ctx_flush_prelude(vh_ctx *ctx)
+{
+	if (!ctx || !ctx->prelude)
+		return 0;
+	return vh_exec__flush_prelude(ctx);
 }
 
 /* ---------------------------------------------------------------------
@@ -213,6 +258,12 @@ PGconn *vh_conn(vh_ctx *ctx)
 		vh_ctx__need_online(ctx, "vh_conn()");
 		return NULL;
 	}
+	/* What the revision sends through libpq must come after the host's
+	 * prelude. A failure is in the slot and vh_ctx_prelude_failed(); the
+	 * transaction is then aborted, so whatever the revision runs fails
+	 * and the host reports the prelude's error. */
+	if (ctx->prelude)
+		vh_exec__flush_prelude(ctx);
 	return ctx->conn;
 }
 
@@ -283,21 +334,58 @@ static int vh__is_space(char c)
  * this statement with the next; the terminator then goes on a line of its
  * own, at worst an empty statement psql accepts. Whitespace-only text
  * records nothing. */
+/* Whether `sql[0..n)` ends inside a "--" comment, so a ";" appended on the
+ * same line would be swallowed. Quotes ('...', "...", $tag$...$tag$) and
+ * block comments are skipped, so "--" inside a literal does not count. */
+static int vh__ends_in_line_comment(const char *sql, size_t n)
+{
+	size_t i = 0, k, taglen;
+
+	while (i < n) {
+		char c = sql[i];
+
+		if (c == '\'' || c == '"') {
+			for (i++; i < n && sql[i] != c; i++)
+				;
+			i++;
+		} else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+			while (i < n && sql[i] != '\n')
+				i++;
+			if (i >= n)
+				return 1;
+		} else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+			for (i += 2; i + 1 < n && !(sql[i] == '*' && sql[i + 1] == '/'); i++)
+				;
+			i += 2;
+		} else if (c == '$') {
+			/* $tag$ ... $tag$: tag of letters, digits, underscores */
+			for (k = i + 1; k < n && (isalnum((unsigned char)sql[k]) || sql[k] == '_'); k++)
+				;
+			if (k < n && sql[k] == '$') {
+				taglen = k - i + 1;
+				for (i = k + 1; i + taglen <= n && memcmp(sql + i, sql + k - taglen + 1, taglen); i++)
+					;
+				i += taglen;
+			} else {
+				i++;
+			}
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
 int vh_ctx__record(vh_ctx *ctx, const char *sql)
 {
 	size_t n = strlen(sql);
-	const char *line;
-	int in_comment = 0;
+	int in_comment;
 
 	while (n > 0 && vh__is_space(sql[n - 1]))
 		n--;
 	if (n == 0)
 		return 0;
-	for (line = sql + n; line > sql && line[-1] != '\n'; line--)
-		;
-	for (; line + 1 < sql + n; line++)
-		if (line[0] == '-' && line[1] == '-')
-			in_comment = 1;
+	in_comment = vh__ends_in_line_comment(sql, n);
 
 	vh_buf__put(&ctx->script, sql, n);
 	if (in_comment)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <libpq-fe.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,16 +97,140 @@ static int vh__copy_fail(vh_ctx *ctx, PGresult *res, const char *sql)
 			    "with libpq's PQputCopyData()/PQgetCopyData()");
 }
 
+/* ---------------------------------------------------------------------
+ * The host's prelude (see vh_ctx_set_prelude in vh_sdk_host.h)
+ * --------------------------------------------------------------------- */
+
+/* Records `res` (a failed prelude statement, or NULL for a lost
+ * connection) as the prelude's failure. Returns VH_EDB. */
+static int vh__prelude_fail(vh_ctx *ctx, const PGresult *res, const char *prelude)
+{
+	ctx->prelude_failed = 1;
+	return res ? vh__result_fail(ctx, res, prelude) : vh__conn_fail(ctx, prelude);
+}
+
+static int vh__run_prelude(vh_ctx *ctx, const char *sql, PGresult **out);
+
+/* The first result of "prelude; sql" was an error. Either the server
+ * rejected the whole text before running any of it (a syntax or encoding
+ * error, most likely in the revision's part), or the prelude's first
+ * statement failed. Sending the prelude alone tells which: it succeeds
+ * only in the first case, and then `first` is the revision's error. In the
+ * second the transaction is aborted and the resend fails with 25P02, so
+ * `first` is the prelude's. Takes `first` and `prelude`. Returns VH_EDB. */
+static int vh__prelude_rejected(vh_ctx *ctx, PGresult *first, char *prelude,
+				const char *sql)
+{
+	char *copy = strdup(prelude); /* the resend frees `prelude` */
+	PGresult *none;
+	int error;
+
+	ctx->prelude = prelude;
+	if (vh__run_prelude(ctx, NULL, &none) == 0)
+		error = vh__result_fail(ctx, first, sql);
+	else if (strcmp(ctx->err_sqlstate, "25P02") == 0)
+		error = vh__prelude_fail(ctx, first, copy);
+	else
+		error = VH_EDB; /* the resend's own failure is in the slot */
+	free(copy);
+	PQclear(first);
+	return error;
+}
+
+/* Sends the pending prelude followed by `sql` (NULL: the prelude alone) as
+ * one simple query. The first prelude_n results are the prelude's and go
+ * through the host's check; the last of the others is the revision's,
+ * returned in *out as vh__run does (NULL when `sql` held no statement).
+ * The prelude is consumed whatever happens. Returns 0 or VH_EDB. */
+static int vh__run_prelude(vh_ctx *ctx, const char *sql, PGresult **out)
+{
+	char *prelude = ctx->prelude, *text = prelude;
+	PGresult *res, *last = NULL, *first_fail = NULL;
+	size_t i, npre = ctx->prelude_n;
+	int error = 0;
+
+	*out = NULL;
+	ctx->prelude = NULL;
+	if (sql && asprintf(&text, "%s;\n%s", prelude, sql) < 0) {
+		free(prelude);
+		return vh_ctx__fail(ctx, VH_ENOMEM, NULL, sql, "out of memory");
+	}
+	if (PQstatus(ctx->conn) != CONNECTION_OK || !PQsendQuery(ctx->conn, text))
+		error = vh__prelude_fail(ctx, NULL, prelude);
+	for (i = 0; error == 0 && (res = PQgetResult(ctx->conn)) != NULL; i++) {
+		ExecStatusType st = PQresultStatus(res);
+		int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
+			 st == PGRES_EMPTY_QUERY;
+
+		if (i < npre && ok) {
+			if (ctx->prelude_check &&
+			    ctx->prelude_check(ctx->prelude_user, ctx, i, res) != 0) {
+				ctx->prelude_failed = 1;
+				error = VH_EDB;
+			}
+		} else if (i < npre && i == 0 && sql && PQstatus(ctx->conn) == CONNECTION_OK) {
+			first_fail = res;
+			res = NULL;
+			error = VH_EDB;
+		} else if (i < npre) {
+			error = vh__prelude_fail(ctx, res, prelude);
+		} else if (ok) {
+			PQclear(last);
+			last = res;
+			res = NULL;
+		} else if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+			error = vh__copy_fail(ctx, res, sql); /* drains the rest */
+			res = NULL;
+		} else {
+			error = vh__result_fail(ctx, res, sql);
+		}
+		PQclear(res);
+	}
+	/* After an error the server runs nothing more; drain what is left. */
+	while ((res = PQgetResult(ctx->conn)) != NULL)
+		PQclear(res);
+	if (text != prelude)
+		free(text);
+	if (first_fail)
+		return vh__prelude_rejected(ctx, first_fail, prelude, sql);
+	free(prelude);
+	if (error == 0 && sql && PQstatus(ctx->conn) != CONNECTION_OK)
+		error = vh__conn_fail(ctx, sql);
+	if (error < 0) {
+		PQclear(last);
+		return error;
+	}
+	if (sql)
+		ctx->statements++;
+	*out = last;
+	return 0;
+}
+
+/* See vh_sdk_int.h. */
+int vh_exec__flush_prelude(vh_ctx *ctx)
+{
+	PGresult *none;
+
+	return ctx->prelude ? vh__run_prelude(ctx, NULL, &none) : 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Running
+ * --------------------------------------------------------------------- */
+
 /* Runs `sql` online and returns its result in *out (the caller PQclears
  * it) when the status is command-ok or tuples-ok; otherwise records the
  * error, clears the result, and returns VH_EDB with *out NULL. Counts the
- * statement on success. */
+ * statement on success. A pending host prelude goes in the same round
+ * trip; *out may then be NULL when `sql` held no statement at all. */
 static int vh__run(vh_ctx *ctx, const char *sql, PGresult **out)
 {
 	PGresult *res;
 	ExecStatusType st;
 
 	*out = NULL;
+	if (ctx->prelude)
+		return vh__run_prelude(ctx, sql, out);
 	if (PQstatus(ctx->conn) != CONNECTION_OK)
 		return vh__conn_fail(ctx, sql);
 	res = PQexec(ctx->conn, sql);

@@ -40,6 +40,53 @@ size_t vh_ctx_statements(const vh_ctx *ctx);
 void vh_ctx_set_error(vh_ctx *ctx, const char *message, const char *sqlstate,
 		      const char *statement);
 
+/* ---------------------------------------------------------------------
+ * The prelude: the host's statements in the revision's first round trip
+ * --------------------------------------------------------------------- */
+
+/* libpq's result type, declared the way libpq-fe.h does (C11 allows the
+ * identical typedef twice). */
+typedef struct pg_result PGresult;
+
+/* Sees the result of each prelude statement that succeeded, in order
+ * (`index` from 0). Returns 0 to accept it; otherwise it records why in
+ * `ctx` with vh_ctx_set_error() and returns non-zero, and the prelude counts
+ * as failed. The server has run the rest of the text by then: a check
+ * cannot stop later statements, only report. */
+typedef int (*vh_prelude_check_fn)(void *user, vh_ctx *ctx, size_t index,
+				   const PGresult *res);
+
+/* Online: `sql` (`nstatements` statements, each giving one result) is sent
+ * in front of the first statement the revision runs (vh_exec, vh_execf,
+ * vh_query_*), in the same simple query, so the host's BEGIN and settings,
+ * or the previous revision's version-table change and COMMIT, cost no round
+ * trip of their own. vh_conn() sends it alone first, since the revision may
+ * then use libpq directly. A revision that runs nothing leaves it pending:
+ * the host sends it with vh_ctx_flush_prelude().
+ *
+ * When the prelude fails, the revision's own text has not run (the server
+ * stops at the first error); its vh_* call returns VH_EDB with the
+ * prelude's error, and vh_ctx_prelude_failed() tells the host the failure
+ * is its own. A syntax or encoding error in the revision's text makes the
+ * server reject the whole query before anything runs; the SDK then sends
+ * the prelude alone, so it is never lost to a mistake in the revision.
+ *
+ * `sql` is copied; `check` may be NULL. Replaces an earlier prelude not yet
+ * sent. Returns 0, VH_EINVAL (no connection), or VH_ENOMEM. */
+int vh_ctx_set_prelude(vh_ctx *ctx, const char *sql, size_t nstatements,
+		       vh_prelude_check_fn check, void *user);
+
+/* 1 while the prelude has not been sent, else 0. */
+int vh_ctx_prelude_pending(const vh_ctx *ctx);
+
+/* 1 when the prelude was sent and failed (or a check refused a result);
+ * the error is in vh_last_error(). */
+int vh_ctx_prelude_failed(const vh_ctx *ctx);
+
+/* Sends a pending prelude on its own. Returns 0 (also when none is
+ * pending), or VH_EDB when it failed, with the error in the slot. */
+int vh_ctx_flush_prelude(vh_ctx *ctx);
+
 /* Quoting shared by the SDK's %I/%L and the host's own SQL. Both return a
  * new string the caller frees with vh_free(), or NULL on out of memory.
  * vh_quote_ident quotes only when needed, as PostgreSQL's quote_ident() does

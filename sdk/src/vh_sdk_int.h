@@ -56,6 +56,13 @@ struct vh_ctx {
 	int needs_online;       /* offline: a call needed a live server */
 	const char *online_why; /* the first such call, a string literal */
 	size_t statements;      /* sent or recorded successfully */
+
+	/* The host's prelude (vh_ctx_set_prelude), NULL when none is pending. */
+	char *prelude;
+	size_t prelude_n;
+	vh_prelude_check_fn prelude_check;
+	void *prelude_user;
+	int prelude_failed;
 };
 
 /* Records the last error: the message from `fmt` (prefixed by nothing; the
@@ -73,6 +80,9 @@ VH__HIDDEN void vh_ctx__need_online(vh_ctx *ctx, const char *why);
 /* Offline: appends one statement to the script, normalised to end in ";\n".
  * Returns 0 or VH_ENOMEM (with the error set). */
 VH__HIDDEN int vh_ctx__record(vh_ctx *ctx, const char *sql);
+
+/* Online: sends the pending prelude alone; see vh_ctx_flush_prelude. */
+VH__HIDDEN int vh_exec__flush_prelude(vh_ctx *ctx);
 
 /* The format engine behind vh_execf, vh_format and vh_query_*. `fn` names
  * the public function in error messages. On success *out is a new string

@@ -146,13 +146,18 @@ static void test_script_recording(void)
 	/* A trailing line comment must not swallow the terminator. */
 	CU_ASSERT_EQUAL(vh_exec(ctx, "UPDATE t SET id = 2 -- fix;"), VH_OK);
 	CU_ASSERT_EQUAL(vh_exec(ctx, "CREATE INDEX ON t (id);\nANALYZE t"), VH_OK);
+	/* "--" inside a literal, quoted name or dollar quote is no comment. */
+	CU_ASSERT_EQUAL(vh_exec(ctx, "COMMENT ON TABLE t IS 'a -- b'"), VH_OK);
+	CU_ASSERT_EQUAL(vh_exec(ctx, "SELECT $x$ -- $x$ AS \"--\""), VH_OK);
 	CU_ASSERT_STRING_EQUAL(vh_ctx_script(ctx),
 			       "CREATE TABLE t (id int);\n"
 			       "INSERT INTO t VALUES (1);\n"
 			       "ALTER TABLE t ADD COLUMN \"Odd Name\" text DEFAULT 'it''s';\n"
 			       "UPDATE t SET id = 2 -- fix;\n;\n"
-			       "CREATE INDEX ON t (id);\nANALYZE t;\n");
-	CU_ASSERT_EQUAL(vh_ctx_statements(ctx), 5);
+			       "CREATE INDEX ON t (id);\nANALYZE t;\n"
+			       "COMMENT ON TABLE t IS 'a -- b';\n"
+			       "SELECT $x$ -- $x$ AS \"--\";\n");
+	CU_ASSERT_EQUAL(vh_ctx_statements(ctx), 7);
 	CU_ASSERT_FALSE(vh_ctx_needs_online(ctx, NULL));
 	CU_ASSERT_EQUAL(vh_exec(ctx, NULL), VH_EINVAL);
 	CU_ASSERT_EQUAL(vh_exec(NULL, "SELECT 1"), VH_EINVAL);

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, old_name text);
+CREATE TABLE old_table (id integer);

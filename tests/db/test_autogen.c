@@ -1,0 +1,244 @@
+/* test_autogen.c - autogenerate against the catalogue of model/database
+ * pairs in tests/autogen/: for each, the operations found, the generated
+ * revision compiled, upgraded (after which nothing is left to generate in
+ * either direction), rendered offline, and downgraded back to the catalog
+ * it started from.
+ *
+ * Set AG_WRITE_EXPECT=1 to (re)write each case's expect.txt from what the
+ * diff finds, then read the result before committing it. */
+#include <CUnit/CUnit.h>
+#include <dirent.h>
+
+#include "test_autogen_util.h"
+
+static PGconn *ag_conn;
+static char ag_ini[256];
+
+/* Every case, in the order of the directory; a directory that is missing
+ * here fails test_all_listed. Each may name text the generated upgrade or
+ * downgrade must contain, and how many REVIEW notes the upgrade has. */
+typedef struct ag_case {
+	const char *name;
+	int reviews; /* REVIEW notes expected in upgrade(); -1: not checked */
+	const char *up_needle, *down_needle;
+} ag_case;
+
+static const ag_case ag_cases[] = {
+	{"01_tables", 2, "renamed table shows as a drop and a create", "CREATE TABLE old_child"},
+	{"02_columns", 3, "ADD COLUMN doubled integer GENERATED ALWAYS AS ((id * 2)) STORED",
+	 "ADD COLUMN gone_too integer DEFAULT 0 NOT NULL"},
+	{"03_types", 4, "USING code::character varying(5)", "USING flag::integer"},
+	{"04_nullability", 1, "REVIEW: SET NOT NULL fails if", "DROP NOT NULL"},
+	{"05_defaults", 0, "'a */ b ?\\?/ \\\"q\\\" \\\\ tab\\tend'::text\")", "DEFAULT 1"},
+	{"06_primary_keys", 1, "ADD CONSTRAINT b_pkey PRIMARY KEY (x, y)", "ADD CONSTRAINT c_pkey"},
+	{"07_unique", 0, "UNIQUE NULLS NOT DISTINCT (c)", "ADD CONSTRAINT t_a_key UNIQUE (a)"},
+	{"08_foreign_keys", 0, "ON UPDATE RESTRICT ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED",
+	 "ON UPDATE CASCADE"},
+	{"09_checks", 0, "CHECK ((a >= 0))", "CHECK ((a < 100))"},
+	{"10_indexes", 0, "USING hash (b)", "CREATE UNIQUE INDEX ix_unique ON t USING btree (b)"},
+	{"11_comments", 0, "IS 'b''s comment, with */ inside'\")", "COMMENT ON TABLE t IS 'old table comment'"},
+	{"12_identity", 1, "ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY",
+	 "ALTER COLUMN c ADD GENERATED ALWAYS AS IDENTITY"},
+	{"13_unchanged", 0, "no changes detected", "no changes detected"},
+	{"14_renames", 2, "RENAME TO", "RENAME"},
+	{"15_referenced_keys", 0, "ADD CONSTRAINT fk_child_c FOREIGN KEY (c) REFERENCES parent(code)",
+	 "ADD CONSTRAINT uq_parent_code UNIQUE (code)"},
+};
+#define AG_NCASES (sizeof(ag_cases) / sizeof(*ag_cases))
+
+static size_t ag_count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+static int ag_no_scratch_left(void)
+{
+	char *n = vh_test_value(ag_conn, "SELECT count(*) FROM pg_namespace"
+					 " WHERE nspname LIKE 'vhost\\_model\\_%'");
+	int ok = n && strcmp(n, "0") == 0;
+
+	free(n);
+	return ok;
+}
+
+/* One case, start to end. */
+static void ag_run(const ag_case *c)
+{
+	char path[512], schema[64], id[13], *sql, *expect, *lines, *up_body = NULL, *down_body = NULL;
+	vh_catalog *before, *after;
+	vh_diff *up = NULL, *down = NULL;
+	const char *none[] = {NULL}, *dir;
+	int rc;
+
+	snprintf(schema, sizeof(schema), "ag_%s", c->name);
+	snprintf(id, sizeof(id), "a9e00000%.2s00", c->name);
+	snprintf(path, sizeof(path), "%s/%s/db.sql", AG_FIXTURES, c->name);
+	if (!(sql = ag_read(path)))
+		ag_die("missing", path);
+	ag_load(ag_conn, schema, sql);
+	free(sql);
+	before = ag_catalog(ag_conn, schema);
+
+	/* The operations. */
+	snprintf(path, sizeof(path), "%s/%s/model.sql", AG_FIXTURES, c->name);
+	rc = vh_autogen_diff(&up, &down, ag_conn, schema, path, ag_exclude);
+	if (rc < 0)
+		fprintf(stderr, "\n  %s: %s\n", c->name, vh_error_last());
+	CU_ASSERT_FATAL(rc == 0);
+	CU_ASSERT(ag_no_scratch_left());
+	lines = ag_lines(up);
+	snprintf(path, sizeof(path), "%s/%s/expect.txt", AG_FIXTURES, c->name);
+	if (getenv("AG_WRITE_EXPECT"))
+		ag_write(path, lines);
+	expect = ag_read(path);
+	CU_ASSERT(ag_same(c->name, lines, expect));
+	free(lines);
+	free(expect);
+	CU_ASSERT((up->nops == 0) == (down->nops == 0));
+
+	/* The revision. */
+	CU_ASSERT_FATAL(vh_autogen_render(&up_body, &down_body, up, down, "model.sql") == 0);
+	if (c->reviews >= 0 && ag_count(up_body, "REVIEW:") != (size_t)c->reviews) {
+		fprintf(stderr, "\n  %s: %zu REVIEW notes, want %d:\n%s\n", c->name,
+			ag_count(up_body, "REVIEW:"), c->reviews, up_body);
+		CU_FAIL("REVIEW notes");
+	}
+	if (!strstr(up_body, c->up_needle) || !strstr(down_body, c->down_needle)) {
+		fprintf(stderr, "\n  %s: want '%s' in upgrade, '%s' in downgrade:\n%s\n----\n%s\n",
+			c->name, c->up_needle, c->down_needle, up_body, down_body);
+		CU_FAIL("generated code");
+	}
+	vh_diff_free(up);
+	vh_diff_free(down);
+	up = down = NULL;
+	dir = vh_test_plugin_dir(none);
+	CU_ASSERT_FATAL(ag_build(dir, id, NULL, up_body, down_body, NULL, 0) == 0);
+	free(up_body);
+	free(down_body);
+
+	/* Upgrade: the database is the model now, seen from both sides. */
+	CU_ASSERT_FATAL(ag_vhost(ag_ini, schema, dir, 0, NULL, "-q", "upgrade", "head") == 0);
+	snprintf(path, sizeof(path), "%s/%s/model.sql", AG_FIXTURES, c->name);
+	CU_ASSERT_FATAL(vh_autogen_diff(&up, &down, ag_conn, schema, path, ag_exclude) == 0);
+	if (up->nops || down->nops) {
+		char *u = ag_lines(up), *d = ag_lines(down);
+
+		fprintf(stderr, "\n  %s after upgrade, still to do:\n%s  and back:\n%s", c->name, u, d);
+		free(u);
+		free(d);
+		CU_FAIL("upgrade did not reach the model");
+	}
+	vh_diff_free(up);
+	vh_diff_free(down);
+
+	/* Offline, the same revision renders as a script. */
+	CU_ASSERT(ag_vhost(ag_ini, schema, dir, 0, NULL, "upgrade", "--sql", "base:head") == 0);
+
+	/* Downgrade: back to the catalog the database started with. */
+	CU_ASSERT_FATAL(ag_vhost(ag_ini, schema, dir, 0, NULL, "-q", "downgrade", "base") == 0);
+	after = ag_catalog(ag_conn, schema);
+	if (!vh_catalog_equal(before, after)) {
+		fprintf(stderr, "\n  %s: the downgrade left a different catalog:\n", c->name);
+		vh_catalog_diff(stderr, before, after, "    ");
+		CU_FAIL("downgrade did not restore the catalog");
+	}
+	vh_catalog_free(before);
+	vh_catalog_free(after);
+	ag_load(ag_conn, schema, NULL);
+	snprintf(path, sizeof(path), "DROP SCHEMA %s CASCADE", schema);
+	vh_test_exec(ag_conn, path);
+}
+
+#define AG_TEST(i)                                                                     \
+	static void test_case_##i(void)                                                \
+	{                                                                              \
+		ag_run(&ag_cases[i]);                                                  \
+	}
+AG_TEST(0)
+AG_TEST(1)
+AG_TEST(2)
+AG_TEST(3)
+AG_TEST(4)
+AG_TEST(5)
+AG_TEST(6)
+AG_TEST(7)
+AG_TEST(8)
+AG_TEST(9)
+AG_TEST(10)
+AG_TEST(11)
+AG_TEST(12)
+AG_TEST(13)
+AG_TEST(14)
+
+static void (*const ag_tests[])(void) = {
+	test_case_0, test_case_1, test_case_2,  test_case_3,  test_case_4,
+	test_case_5, test_case_6, test_case_7,  test_case_8,  test_case_9,
+	test_case_10, test_case_11, test_case_12, test_case_13, test_case_14,
+};
+
+/* Every fixture directory is a listed case, so none is silently skipped. */
+static void test_all_listed(void)
+{
+	DIR *d = opendir(AG_FIXTURES);
+	struct dirent *e;
+	size_t i, dirs = 0;
+
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT(sizeof(ag_tests) / sizeof(*ag_tests) == AG_NCASES);
+	while ((e = readdir(d)) != NULL) {
+		int found = 0;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		dirs++;
+		for (i = 0; i < AG_NCASES; i++)
+			found |= strcmp(ag_cases[i].name, e->d_name) == 0;
+		if (!found)
+			fprintf(stderr, "\n  tests/autogen/%s is not in ag_cases\n", e->d_name);
+		CU_ASSERT(found);
+	}
+	closedir(d);
+	CU_ASSERT(dirs == AG_NCASES);
+}
+
+static int ag_setup(void)
+{
+	char body[256];
+
+	ag_conn = vh_test_connect(vh_test_createdb("ag_test_autogen"));
+	vh_test_exec(ag_conn, "SET client_min_messages = warning");
+	snprintf(body, sizeof(body), "[database]\ndbname = ag_test_autogen\n");
+	snprintf(ag_ini, sizeof(ag_ini), "%s", vh_test_write_ini(body));
+	return 0;
+}
+
+static int ag_teardown(void)
+{
+	PQfinish(ag_conn);
+	ag_dropdb("ag_test_autogen");
+	return 0;
+}
+
+static void ag_add_suites(void)
+{
+	CU_pSuite s = CU_add_suite("autogen catalogue", ag_setup, ag_teardown);
+	char name[64];
+	size_t i;
+
+	CU_add_test(s, "every fixture is listed", test_all_listed);
+	for (i = 0; i < AG_NCASES; i++) {
+		snprintf(name, sizeof(name), "case %s", ag_cases[i].name);
+		CU_add_test(s, name, ag_tests[i]); /* CUnit copies the name */
+	}
+}
+
+int main(void)
+{
+	return vh_test_main(ag_add_suites);
+}
