@@ -1,0 +1,125 @@
+/* vh_run_common.c - what the online runner, the offline renderer and the
+ * read-only commands share: the current heads, version-table statements in
+ * Alembic's shape, step labels, spec resolution. */
+#include "vh_run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vh_error.h"
+#include "vh_sdk_host.h"
+#include "vh_spec.h"
+
+int vh_run_map_versions(const vh_graph *g, char **ids, size_t n, size_t **out)
+{
+	size_t i;
+	long idx;
+
+	*out = malloc((n ? n : 1) * sizeof(size_t));
+	if (!*out)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		if ((idx = vh_graph_find(g, ids[i])) < 0) {
+			free(*out);
+			*out = NULL;
+			return vh_error_set(VH_ERR_GENERIC,
+					    "Can't locate revision identified by '%s': the database is at a "
+					    "revision no plugin in plugin_dir provides. Restore its plugin, or "
+					    "if it is gone for good, 'vhost stamp --purge REV' to set the "
+					    "revision the schema really is at",
+					    ids[i]);
+		}
+		(*out)[i] = (size_t)idx;
+	}
+	return 0;
+}
+
+char *vh_run_action_sql(const vh_tables *t, const vh_graph *g, const vh_vt_action *a,
+			int returning)
+{
+	char *from = vh_quote_literal(a->kind == VH_VT_INSERT ? "" : vh_graph_rev(g, a->from)->id);
+	char *to = vh_quote_literal(a->kind == VH_VT_DELETE ? "" : vh_graph_rev(g, a->to)->id);
+	char *sql = NULL;
+	int n = -1;
+
+	if (!from || !to)
+		goto done;
+	switch (a->kind) {
+	case VH_VT_INSERT:
+		n = asprintf(&sql, "INSERT INTO %s (version_num) VALUES (%s)%s%s%s", t->vt, to,
+			     returning ? " RETURNING " : "", returning ? t->vt : "",
+			     returning ? ".version_num" : "");
+		break;
+	case VH_VT_UPDATE:
+		n = asprintf(&sql, "UPDATE %s SET version_num=%s WHERE %s.version_num = %s", t->vt, to,
+			     t->vt, from);
+		break;
+	case VH_VT_DELETE:
+		n = asprintf(&sql, "DELETE FROM %s WHERE %s.version_num = %s", t->vt, t->vt, from);
+		break;
+	}
+done:
+	vh_free(from);
+	vh_free(to);
+	return n < 0 ? NULL : sql;
+}
+
+void vh_run_step_label(const vh_graph *g, const vh_step *s, char *buf, size_t len)
+{
+	size_t np, i, used;
+	const size_t *par = vh_graph_parents(g, s->rev, &np);
+	const char *id = vh_graph_rev(g, s->rev)->id;
+
+	/* Alembic names the revision's parents on both sides, also when a
+	 * downgrade only drops a branch's row ("b -> a", not "b -> "). */
+	buf[0] = '\0';
+	if (!s->up)
+		snprintf(buf, len, "%s -> ", id);
+	for (i = 0; i < np; i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", i ? ", " : "", vh_graph_rev(g, par[i])->id);
+	}
+	if (s->up) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, " -> %s", id);
+	}
+}
+
+int vh_run_resolve(const vh_graph *g, const char *text, unsigned flags, const size_t *cur,
+		   size_t ncur, size_t **out, size_t *n)
+{
+	vh_spec spec;
+	int rc, is_range = 0;
+
+	*out = malloc((vh_graph_count(g) + 1) * sizeof(size_t));
+	if (!*out)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	if ((rc = vh_spec_parse(text, flags, NULL, &spec, &is_range)) < 0 ||
+	    (rc = vh_spec_resolve(g, &spec, cur, ncur, *out, n)) < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int vh_run_read_current(vh_app *app, char ***ids, size_t **cur, size_t *n)
+{
+	vh_tables t;
+	vh_graph *g;
+	PGconn *conn;
+	int rc;
+
+	*ids = NULL;
+	*cur = NULL;
+	*n = 0;
+	if ((rc = vh_app_graph(app, &g)) < 0 || (rc = vh_app_conn(app, &conn)) < 0 ||
+	    (rc = vh_tables_init(&t, app->cfg)) < 0)
+		return rc;
+	rc = vh_tables_read_versions(conn, &t, ids, n);
+	vh_tables_clear(&t);
+	if (rc == 0)
+		rc = vh_run_map_versions(g, *ids, *n, cur);
+	return rc;
+}
+

@@ -1,0 +1,53 @@
+/* vh_run_int.h - what the parts of the online runner share: vh_run.c (the
+ * plan as a whole), vh_run_step.c (one revision), vh_run_check.c (the checks
+ * before anything runs). Private to them. */
+#ifndef VH_RUN_INT_H
+#define VH_RUN_INT_H
+
+#include <libpq-fe.h>
+
+#include "vh_loader.h"
+#include "vh_run.h"
+
+typedef struct run {
+	vh_app *app;
+	const vh_run_opts *o;
+	vh_graph *g;
+	PGconn *conn;
+	vh_tables t;
+	int in_txn;   /* a plan-wide transaction is open (single/dry-run) */
+	char settings[512]; /* SET LOCAL search_path, lock_timeout, statement_timeout */
+	size_t nsettings;   /* statements in settings */
+	size_t nok;         /* results send_checked saw succeed before a failure */
+	const vh_plan *plan; /* the steps run (the first nrun of them), and the */
+	size_t nrun, step;   /* index of the one running, for prefetch_next */
+	int have_next;       /* next_p and next_sha hold step next_idx's */
+	size_t next_idx;
+	vh_plugin next_p;
+	char next_sha[65];
+	char (*shas)[65];    /* per graph index: the drift check's SHA-256, or "" */
+	char hist_stmt[40]; /* prepared statements (prepare_steps), "" until then */
+	char ver_stmt[40];
+} run;
+
+
+/* Milliseconds on the monotonic clock. */
+double vh_run__now_ms(void);
+
+/* Prepares the statements every step sends (vh_run_step.c). */
+int vh_run__prepare_steps(run *r);
+
+/* Runs one step, with retries on lock_timeout; 0 or the error. */
+int vh_run__step(run *r, const vh_step *s);
+
+/* Installs the reporters that say which revision a crash or an exit()
+ * happened in, and what the database holds then. */
+void vh_run__arm_crash_reports(void);
+
+/* vh_run_check.c: whether the history table exists; refusing to run past an
+ * interrupted non-transactional revision; refusing a changed plugin. */
+int vh_run__history_exists(run *r, int *out);
+int vh_run__check_interrupted(run *r);
+int vh_run__check_drift(run *r, const size_t *cur, size_t ncur);
+
+#endif
