@@ -154,3 +154,29 @@ char *vh_db_describe(PGconn *conn)
 		return NULL;
 	return out;
 }
+
+void vh_db_error_detail(PGconn *conn, const char *msg, char *buf, size_t len)
+{
+	const char *full = conn ? PQerrorMessage(conn) : "", *p, *nl;
+	char primary[512];
+	size_t n, used;
+
+	buf[0] = '\0';
+	if (strncmp(full, "ERROR:", 6) != 0)
+		return;
+	for (p = full + 6; *p == ' '; p++)
+		;
+	n = strcspn(p, "\n");
+	snprintf(primary, sizeof(primary), "%.*s", (int)(n < 511 ? n : 511), p);
+	if (!*primary || !msg || !strstr(msg, primary))
+		return;
+	for (p = strchr(full, '\n'); p && *p; p = nl) {
+		p++;
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (strncmp(p, "DETAIL:", 7) != 0 && strncmp(p, "HINT:", 5) != 0)
+			continue;
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%.*s", used ? "; " : " ", (int)n, p);
+	}
+}

@@ -32,6 +32,12 @@ const char *vh_db_last_sqlstate(void);
 /* Sets the last-error slot from a failed result or connection. */
 int vh_db_error(PGconn *conn, const PGresult *res, const char *what);
 
+/* The DETAIL and HINT lines of the connection's last server error, joined
+ * into `buf` as " DETAIL:  ...; HINT:  ..." (empty when there are none, or
+ * when that error is not the one whose primary message is `msg`: a revision
+ * that ran more statements after its failure would have replaced it). */
+void vh_db_error_detail(PGconn *conn, const char *msg, char *buf, size_t len);
+
 /* The live connection as a URI, Alembic-style, with any password shown as
  * "***": postgresql://user:***@host:port/db. Caller frees with free(). */
 char *vh_db_describe(PGconn *conn);

@@ -311,7 +311,7 @@ static void record_failure(run *r, const vh_step *s, const char *sha, double ms,
 static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
-	char stmt[240] = "", msg[1024];
+	char stmt[240] = "", msg[1024], detail[512];
 
 	/* libpq's messages span lines ("server closed the connection
 	 * unexpectedly\n\tThis probably means..."): the report is one line. */
@@ -325,10 +325,13 @@ static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 				    "command again once the server is back",
 				    s->up ? "upgrade" : "downgrade", rev->id, rev->path, msg,
 				    *stmt ? " in statement: " : "", stmt);
-	return vh_error_set(VH_ERR_GENERIC, "%s %s (%s) failed: %s%s%s%s%s%s",
+	/* PostgreSQL's DETAIL names the offending row ("Key (user_id)=(7) is
+	 * not present ..."): what the operator needs to fix the data. */
+	vh_db_error_detail(r->conn, e->message, detail, sizeof(detail));
+	return vh_error_set(VH_ERR_GENERIC, "%s %s (%s) failed: %s%s%s%s%s%s%s",
 			    s->up ? "upgrade" : "downgrade", rev->id, rev->path, msg,
 			    *e->sqlstate ? " (SQLSTATE " : "", e->sqlstate, *e->sqlstate ? ")" : "",
-			    *stmt ? " in statement: " : "", stmt);
+			    detail, *stmt ? " in statement: " : "", stmt);
 }
 
 static void sleep_ms(int ms)

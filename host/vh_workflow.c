@@ -279,33 +279,6 @@ int vh_workflow_before_run(vh_app *app, PGconn *conn, const vh_graph *g, const v
  * The dry-run report
  * --------------------------------------------------------------------- */
 
-/* Prints the DETAIL and HINT lines of the server's last error when that
- * error is the one in `msg` (a revision that ran more statements after the
- * failure would have replaced it). */
-static void print_server_detail(PGconn *conn, const char *msg, const char *indent)
-{
-	const char *full = conn ? PQerrorMessage(conn) : "", *p, *nl;
-	char primary[512];
-	size_t n;
-
-	if (strncmp(full, "ERROR:", 6) != 0)
-		return;
-	p = full + 6;
-	while (*p == ' ')
-		p++;
-	n = strcspn(p, "\n");
-	snprintf(primary, sizeof(primary), "%.*s", (int)(n < 511 ? n : 511), p);
-	if (!*primary || !strstr(msg, primary))
-		return;
-	for (p = strchr(full, '\n'); p && *p; p = nl) {
-		p++;
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (strncmp(p, "DETAIL:", 7) == 0 || strncmp(p, "HINT:", 5) == 0)
-			printf("%s%.*s\n", indent, (int)n, p);
-	}
-}
-
 void vh_workflow_dry_report(vh_app *app, PGconn *conn, const vh_graph *g, const vh_plan *plan,
 			    const double *ms, size_t ndone, int failed, size_t nrun)
 {
@@ -328,8 +301,8 @@ void vh_workflow_dry_report(vh_app *app, PGconn *conn, const vh_graph *g, const 
 			printf("  %-11s            %s, %s\n", i >= nrun ? "not checked" : "not run", label,
 			       rev->message);
 		if (failed && i == ndone) {
+			/* the message carries PostgreSQL's DETAIL (vh_run_step.c) */
 			printf("%s%s\n", indent, vh_error_last());
-			print_server_detail(conn, vh_error_last(), indent);
 		}
 		if (i == nrun && nrun < plan->n)
 			printf("%srevision %s must run outside a transaction, so it cannot be "
