@@ -41,18 +41,18 @@ typedef struct vh__load {
 	PQconninfoOption *keywords; /* libpq's, to check [database] names */
 } vh__load;
 
-static int vh__nomem(void)
+int vh_config__nomem(void)
 {
 	return vh_error_set(VH_ERR_NOMEM, "out of memory reading the configuration");
 }
 
 /* Replaces *field with a copy of value, or NULL for an empty value. */
-static int vh__replace(char **field, const char *value)
+int vh_config__replace(char **field, const char *value)
 {
 	char *copy = NULL;
 
 	if (value && *value && !(copy = strdup(value)))
-		return vh__nomem();
+		return vh_config__nomem();
 	free(*field);
 	*field = copy;
 	return 0;
@@ -137,7 +137,7 @@ static int vh__set_STR(char **field, const char *key, const char *def,
 		;
 	if ((idents[i] && strlen(value) > VH__IDENT_MAX) || (def && !*value))
 		return vh__bad(where, value, key, "a name of 1 to 63 bytes");
-	return vh__replace(field, value);
+	return vh_config__replace(field, value);
 }
 
 static int vh__set_PATH(char **field, const char *key, const char *def,
@@ -153,7 +153,7 @@ static int vh__set_PATH(char **field, const char *key, const char *def,
 		return 0;
 	}
 	if (!(abs = vh__abspath(dir, value)))
-		return vh__nomem();
+		return vh_config__nomem();
 	free(*field);
 	*field = abs;
 	return 0;
@@ -316,7 +316,7 @@ static int vh__check_section(vh__load *ld, const char *name, const char *where)
 		if ((p == ld->envs || p[-1] == ' ') && (p[n] == ',' || !p[n]))
 			return 0; /* named before: inih merges repeated sections */
 	if (asprintf(&list, "%s%s%s", ld->envs ? ld->envs : "", ld->envs ? ", " : "", env) < 0)
-		return vh__nomem();
+		return vh_config__nomem();
 	free(ld->envs);
 	ld->envs = list;
 	return 0;
@@ -450,7 +450,7 @@ static int vh__parse(vh__load *ld, int pass)
 	if (line == 0)
 		return 0;
 	if (line < 0)
-		return vh__nomem();
+		return vh_config__nomem();
 	if (line == ld->err_line)
 		return ld->err;
 	return vh_error_set(VH_ERR_USAGE, "%s:%d: malformed line (expected key = value or [section])",
@@ -492,7 +492,7 @@ static int vh__open(vh__load *ld, vh_config *cfg, const char *path, int explicit
 
 	if (!(ld->fp = fopen(path, "r"))) {
 		if (!explicit && errno == ENOENT)
-			return vh__replace(&cfg->dir, cwd);
+			return vh_config__replace(&cfg->dir, cwd);
 		return vh_error_set(VH_ERR_USAGE, "%s: cannot open config file: %s", path,
 				    strerror(errno));
 	}
@@ -500,7 +500,7 @@ static int vh__open(vh__load *ld, vh_config *cfg, const char *path, int explicit
 		return vh_error_set(VH_ERR_USAGE, "%s: cannot open config file: %s", path,
 				    strerror(EISDIR));
 	if (!(cfg->path = strdup(path)) || !(cfg->dir = vh__abspath(cwd, path)))
-		return vh__nomem();
+		return vh_config__nomem();
 	slash = strrchr(cfg->dir, '/');
 	slash[slash == cfg->dir] = '\0'; /* keep "/" for a file at the root */
 	ld->path = cfg->path;
@@ -522,7 +522,7 @@ int vh_config_load(vh_config **out, const vh_config_overrides *ov)
 	ld.scratch = calloc(1, sizeof(*ld.scratch));
 	if (!cfg || !ld.scratch || !(cfg->conn_keys = calloc(1, sizeof(char *))) ||
 	    !(cfg->conn_vals = calloc(1, sizeof(char *)))) {
-		rc = vh__nomem();
+		rc = vh_config__nomem();
 		goto done;
 	}
 	if (!(cwd = getcwd(NULL, 0))) {
@@ -543,7 +543,7 @@ int vh_config_load(vh_config **out, const vh_config_overrides *ov)
 	}
 	if (ld.fp) {
 		if (!(ld.keywords = PQconndefaults())) {
-			rc = vh__nomem();
+			rc = vh_config__nomem();
 			goto done;
 		}
 		if ((rc = vh__read_file(&ld)) < 0)
@@ -558,9 +558,9 @@ int vh_config_load(vh_config **out, const vh_config_overrides *ov)
 						  "--plugin-dir", cwd)) < 0) ||
 	    (ov->schema && (rc = vh__set_key(cfg, "schema", ov->schema, "--schema", cwd)) < 0))
 		goto done;
-	if ((!cfg->version_table_schema && (rc = vh__replace(&cfg->version_table_schema,
+	if ((!cfg->version_table_schema && (rc = vh_config__replace(&cfg->version_table_schema,
 							      cfg->schema)) < 0) ||
-	    (ld.env && (rc = vh__replace(&cfg->env_name, ld.env)) < 0))
+	    (ld.env && (rc = vh_config__replace(&cfg->env_name, ld.env)) < 0))
 		goto done;
 	*out = cfg;
 	cfg = NULL;

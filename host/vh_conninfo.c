@@ -12,23 +12,6 @@
 
 #include "vh_error.h"
 
-static int vh__nomem(void)
-{
-	return vh_error_set(VH_ERR_NOMEM, "out of memory reading the configuration");
-}
-
-/* Replaces *field with a copy of value, or NULL for an empty value. */
-static int vh__replace(char **field, const char *value)
-{
-	char *copy = NULL;
-
-	if (value && *value && !(copy = strdup(value)))
-		return vh__nomem();
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
 int vh_conninfo_is_uri(const char *s)
 {
 	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
@@ -53,13 +36,13 @@ int vh_conninfo_set_dsn(vh_config *cfg, const char *value, const char *where)
 	size_t n;
 
 	if (!vh_conninfo_is_uri(value) && !strchr(value, '='))
-		return vh__replace(&cfg->dsn, value);
+		return vh_config__replace(&cfg->dsn, value);
 	if ((opts = PQconninfoParse(value, &err))) {
 		PQconninfoFree(opts);
-		return vh__replace(&cfg->dsn, value);
+		return vh_config__replace(&cfg->dsn, value);
 	}
 	if (!err)
-		return vh__nomem();
+		return vh_config__nomem();
 	n = strlen(err);
 	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
 		n--;
@@ -93,18 +76,18 @@ int vh_conninfo_set(vh_config *cfg, const char *key, const char *value)
 		return 0;
 	}
 	if (i < n)
-		return vh__replace(&cfg->conn_vals[i], value);
+		return vh_config__replace(&cfg->conn_vals[i], value);
 	if (!(keys = realloc(cfg->conn_keys, (n + 2) * sizeof(char *))))
-		return vh__nomem();
+		return vh_config__nomem();
 	cfg->conn_keys = keys;
 	keys[n] = NULL;
 	if (!(vals = realloc(cfg->conn_vals, (n + 2) * sizeof(char *))))
-		return vh__nomem();
+		return vh_config__nomem();
 	cfg->conn_vals = vals;
 	vals[n] = NULL;
 	if (!(v = strdup(value)) || !(keys[n] = strdup(key))) {
 		free(v);
-		return vh__nomem();
+		return vh_config__nomem();
 	}
 	vals[n] = v;
 	keys[n + 1] = vals[n + 1] = NULL;

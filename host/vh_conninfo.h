@@ -17,4 +17,9 @@ int vh_conninfo_set_dsn(vh_config *cfg, const char *value, const char *where);
  * Returns 0 or VH_ERR_NOMEM. */
 int vh_conninfo_set(vh_config *cfg, const char *key, const char *value);
 
+/* Shared with vh_config.c: the out-of-memory error of configuration
+ * loading, and replacing a string setting with a copy (NULL for ""). */
+int vh_config__nomem(void);
+int vh_config__replace(char **field, const char *value);
+
 #endif

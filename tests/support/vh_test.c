@@ -591,3 +591,25 @@ int vh_test_main(void (*add_suites)(void))
 		status = 1;
 	return status;
 }
+
+/* vh_test_main takes no user pointer: the table waits here meanwhile. */
+static const char *vh__cases_suite;
+static const vh_test_case *vh__cases;
+static size_t vh__ncases;
+
+static void vh__add_cases(void)
+{
+	CU_pSuite suite = CU_add_suite(vh__cases_suite, NULL, NULL);
+	size_t i;
+
+	for (i = 0; suite && i < vh__ncases; i++)
+		CU_add_test(suite, vh__cases[i].name, vh__cases[i].fn);
+}
+
+int vh_test_run_cases(const char *suite, const vh_test_case *cases, size_t n)
+{
+	vh__cases_suite = suite;
+	vh__cases = cases;
+	vh__ncases = n;
+	return vh_test_main(vh__add_cases);
+}

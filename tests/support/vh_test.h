@@ -60,4 +60,13 @@ const char *vh_test_plugin_dir(const char *const *files);
  * returns the process exit status: 0 when every test passed. */
 int vh_test_main(void (*add_suites)(void));
 
+/* One suite from a table of named test functions, run as vh_test_main
+ * does; for the unit tests that need no fixtures. */
+typedef struct vh_test_case {
+	const char *name;
+	void (*fn)(void);
+} vh_test_case;
+
+int vh_test_run_cases(const char *suite, const vh_test_case *cases, size_t n);
+
 #endif

@@ -13,6 +13,8 @@
 #include "vh_graph.h"
 #include "vh_spec.h"
 
+#include "vh_test.h"
+
 /* ------------------------------------------------------------------
  * Building graphs in memory
  * ------------------------------------------------------------------ */
@@ -561,10 +563,7 @@ static void test_long_chain(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const vh_test_case tests[] = {
 		{"check_id", test_check_id},
 		{"revision_clear", test_revision_clear},
 		{"linear", test_linear},
@@ -580,23 +579,6 @@ int main(void)
 		{"resolve_prefix", test_resolve_prefix},
 		{"long_chain", test_long_chain},
 	};
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("graph", NULL, NULL);
-	for (i = 0; suite && i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			suite = NULL;
-	if (!suite) {
-		CU_cleanup_registry();
-		return 2;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failures ? 1 : 0;
+	return vh_test_run_cases("graph", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -9,6 +9,8 @@
 #include "vh_error.h"
 #include "vh_spec.h"
 
+#include "vh_test.h"
+
 static const unsigned ALL = VH_SPEC_ALLOW_RANGE | VH_SPEC_ALLOW_CURRENT;
 
 /* Parses `text` (not a range) and checks kind, id and step, and that it
@@ -206,10 +208,7 @@ static void test_format(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const vh_test_case tests[] = {
 		{"symbols", test_symbols},
 		{"ids", test_ids},
 		{"relative", test_relative},
@@ -217,23 +216,6 @@ int main(void)
 		{"errors", test_errors},
 		{"format", test_format},
 	};
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("spec", NULL, NULL);
-	for (i = 0; suite && i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			suite = NULL;
-	if (!suite) {
-		CU_cleanup_registry();
-		return 2;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failures ? 1 : 0;
+	return vh_test_run_cases("spec", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -12,6 +12,7 @@
 
 #include "vh_error.h"
 #include "vh_template.h"
+#include "vh_test.h"
 
 static void slug_is(const char *msg, const char *want)
 {
@@ -173,10 +174,7 @@ static void test_scan_source(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const vh_test_case tests[] = {
 		{"slug", test_slug},
 		{"c_string", test_c_string},
 		{"new_id", test_new_id},
@@ -184,23 +182,6 @@ int main(void)
 		{"render_errors", test_render_errors},
 		{"scan_source", test_scan_source},
 	};
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("template", NULL, NULL);
-	for (i = 0; suite && i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			suite = NULL;
-	if (!suite) {
-		CU_cleanup_registry();
-		return 2;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failures ? 1 : 0;
+	return vh_test_run_cases("template", tests, sizeof(tests) / sizeof(tests[0]));
 }
