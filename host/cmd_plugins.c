@@ -43,8 +43,8 @@ int vh_cmd_plugins(vh_app *app, int argc, char **argv)
 	free(paths);
 	free(errors);
 	if (bad)
-		return vh_error_set(VH_ERR_GENERIC, "%zu of %zu plugin%s in %s do not load", bad, n,
-				    n == 1 ? "" : "s", app->cfg->plugin_dir);
+		return vh_error_set(VH_ERR_GENERIC, "%zu of %zu plugin%s in %s %s not load", bad, n,
+				    n == 1 ? "" : "s", app->cfg->plugin_dir, bad == 1 ? "does" : "do");
 	/* Every file loads: do they form a graph (no duplicates, cycles, or
 	 * missing parents)? */
 	if ((rc = vh_app_graph(app, &g)) < 0)
