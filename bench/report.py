@@ -90,7 +90,7 @@ def markdown(rows, machine, quick):
     out = []
     out.append("Measured %s%s. Times are medians in seconds of the timed runs after a "
                "warm-up; the run counts and spread are in the CSV." % (
-                   machine["date"], " (quick mode: N = 100 only, fewer runs)" if quick else ""))
+                   machine["date"], " (quick mode: fewer runs)" if quick else ""))
     out.append("")
     out.append("| Machine | |\n|---|---|")
     for k in ("cpu", "memory", "os", "postgresql", "cc", "vhost", "alembic", "python"):
@@ -192,10 +192,11 @@ def plot(rows, op, title, path):
             d.write("%d %s\n" % (n, " ".join("%g" % med(ix.get((n, t, op)))
                                              if med(ix.get((n, t, op))) else "NaN" for t in tools)))
     styles = {"vhost": "lw 2 lc rgb '#1f77b4' pt 7", "alembic": "lw 2 lc rgb '#d62728' pt 5",
-              "psql": "lw 2 lc rgb '#2ca02c' pt 9", "floor": "lw 1 dt 2 lc rgb '#555555' pt 1"}
+              "psql": "lw 2 lc rgb '#2ca02c' pt 9", "floor": "lw 1 lc rgb '#777777' pt 1"}
     cmds = ["set terminal svg size 640,420 dynamic font 'sans,11'",
             "set output '%s'" % path, "set title '%s'" % title,
             "set logscale xy", "set xlabel 'revisions (N)'", "set ylabel 'seconds (median)'",
+            "set xrange [%g:%g]" % (ns[0] * 0.7, ns[-1] * 1.4),
             "set key top left", "set grid", "set datafile missing 'NaN'",
             "set xtics (%s)" % ", ".join("'%d' %d" % (n, n) for n in ns),
             "plot " + ", ".join("'%s' using 1:%d with linespoints %s title '%s'" % (
@@ -205,7 +206,7 @@ def plot(rows, op, title, path):
 
 
 def write_all(rows, machine, a):
-    quick = a.n == "100"
+    quick = a.quick
     if a.csv:
         with open(a.csv, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
@@ -222,3 +223,14 @@ def write_all(rows, machine, a):
     if a.svg_prefix:
         plot(rows, "upgrade", "upgrade head from base", a.svg_prefix + "upgrade.svg")
         plot(rows, "history", "history (no database)", a.svg_prefix + "history.svg")
+
+
+if __name__ == "__main__":
+    # Redraws the plots from a CSV this module wrote:
+    #   report.py CSV SVG_PREFIX
+    import sys
+
+    with open(sys.argv[1]) as f:
+        saved = list(csv.DictReader(f))
+    plot(saved, "upgrade", "upgrade head from base", sys.argv[2] + "upgrade.svg")
+    plot(saved, "history", "history (no database)", sys.argv[2] + "history.svg")

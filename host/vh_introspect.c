@@ -310,7 +310,8 @@ static int read_tables(reader *r)
 	for (i = 0; i < n; i++)
 		r->by_oid[i] = (size_t)i;
 	oid_sort_schema = r->s;
-	qsort(r->by_oid, (size_t)n, sizeof(size_t), cmp_oid);
+	if (n > 1) /* by_oid is NULL for an empty schema: qsort must not see it */
+		qsort(r->by_oid, (size_t)n, sizeof(size_t), cmp_oid);
 	return 0;
 }
 
