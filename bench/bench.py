@@ -297,7 +297,7 @@ def main():
     p.add_argument("--reps", type=int, default=5, help="timed upgrade/downgrade cycles")
     p.add_argument("--reps-fast", type=int, default=11, help="timed runs of history/heads/current")
     p.add_argument("--cap", type=int, default=600, help="seconds one run may take before it is killed")
-    p.add_argument("--budget", type=float, default=900,
+    p.add_argument("--budget", type=float, default=400,
                    help="seconds of timed runs per tool, operation and N")
     p.add_argument("--bin-dir", required=True, help="directory holding the vhost binary")
     p.add_argument("--lib-dir", required=True, help="directory holding libvhost_sdk.so")
