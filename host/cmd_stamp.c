@@ -34,7 +34,7 @@ static void emit(FILE *out, const char *piece)
 /* Builds the statements that turn rows `old` into heads `new` (and history
  * rows unless offline), Alembic's way: one UPDATE for a linear move, else
  * DELETE the rows that go and INSERT the ones that come. */
-static int build_sql(FILE *out, const vh_tables *t, const vh_graph *g, char **old_ids,
+static int build_sql(FILE *out, const vh_tables *t, const vh_graph *g,
 		     const size_t *old, size_t nold, const size_t *new, size_t nnew, int purge,
 		     int offline)
 {
@@ -79,7 +79,6 @@ static int build_sql(FILE *out, const vh_tables *t, const vh_graph *g, char **ol
 			free(sql);
 		}
 	}
-	(void)old_ids;
 	if (offline)
 		return 0;
 	for (i = 0; i < nnew; i++) {
@@ -172,7 +171,7 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = build_sql(out, &t, g, ids, old, nold, new, nnew, purge, offline)) < 0)
+	if ((rc = build_sql(out, &t, g, old, nold, new, nnew, purge, offline)) < 0)
 		goto done;
 	fclose(out);
 	out = NULL;

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vh_clock.h"
 #include "vh_autogen.h"
 #include "vh_catalog.h"
 #include "vh_cmd.h"
@@ -76,14 +77,6 @@ static void doing(const char *fmt, ...)
 	va_end(ap);
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
 /* ---------------------------------------------------------------------
  * Reporting
  * --------------------------------------------------------------------- */
@@ -128,7 +121,7 @@ static int run_direction(tctx *t, const vh_revision *rev, int up, double *ms)
 	vh_plugin p;
 	vh_ctx *ctx;
 	char set[400];
-	double t0 = now_ms();
+	double t0 = vh_clock_ms();
 
 	doing("%s of %s", up ? "upgrade (again, after its downgrade)" : "downgrade", rev->id);
 	snprintf(set, sizeof(set), "%sSET %ssearch_path TO %s, public; SET %slock_timeout = %d; "
@@ -157,7 +150,7 @@ static int run_direction(tctx *t, const vh_revision *rev, int up, double *ms)
 		PQclear(PQexec(t->conn, rc == 0 ? "COMMIT" : "ROLLBACK"));
 	else
 		PQclear(PQexec(t->conn, "RESET search_path; RESET lock_timeout; RESET statement_timeout"));
-	*ms = now_ms() - t0;
+	*ms = vh_clock_ms() - t0;
 	vh_ctx_free(ctx);
 	vh_plugin_close(&p);
 	return rc;
@@ -316,7 +309,7 @@ static int run_checks(tctx *t)
 		/* The real runner, one revision per run, as in production. */
 		doing("upgrade of %s", rev->id);
 		app->quiet = 1;
-		t0 = now_ms();
+		t0 = vh_clock_ms();
 		if (vh_run(app, rev->id, &up) < 0) {
 			app->quiet = quiet;
 			report(t, 0, rev->id, "upgrade", "%s upgrade: %s: %s", rev->id, rev->message,
@@ -326,7 +319,7 @@ static int run_checks(tctx *t)
 		}
 		app->quiet = quiet;
 		report(t, 1, rev->id, "upgrade", "%s upgrade: %s (%.0f ms)", rev->id, rev->message,
-		       now_ms() - t0);
+		       vh_clock_ms() - t0);
 		if (vh_catalog_snapshot(&after, t->conn, app->cfg->schema, t->exclude) < 0) {
 			report(t, 0, rev->id, "catalog", "reading the catalog: %s", vh_error_last());
 			intact = 0;
@@ -355,7 +348,7 @@ static int run_checks(tctx *t)
 		down.up = 0;
 		doing("the downgrade from head to base");
 		app->quiet = 1;
-		t0 = now_ms();
+		t0 = vh_clock_ms();
 		rc = vh_run(app, "base", &down);
 		app->quiet = quiet;
 		if (rc < 0) {
@@ -365,7 +358,7 @@ static int run_checks(tctx *t)
 			report(t, 0, NULL, "catalog", "reading the catalog: %s", vh_error_last());
 		} else if (vh_catalog_equal(initial, end)) {
 			report(t, 1, NULL, "downgrade to base", "downgrade from head to base leaves the "
-			       "schema as it started (%.0f ms)", now_ms() - t0);
+			       "schema as it started (%.0f ms)", vh_clock_ms() - t0);
 		} else {
 			report(t, 0, NULL, "downgrade to base", "downgrade from head to base leaves the "
 			       "schema different from the start (- start, + after):");

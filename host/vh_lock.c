@@ -1,4 +1,5 @@
 /* vh_lock.c - polling for the migration advisory lock. */
+#include "vh_clock.h"
 #include "vh_lock.h"
 
 #include <stdio.h>
@@ -9,21 +10,6 @@
 
 #include "vh_db.h"
 #include "vh_error.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
 
 /* Describes who holds advisory lock `key` (a bigint key is stored as
  * classid = high 32 bits, objid = low 32 bits) into buf. */
@@ -54,7 +40,7 @@ static int acquire(PGconn *conn, long long key, int wait_ms, const char *what, i
 {
 	char keytxt[32], sql[128], holder[256] = "";
 	const char *params[1] = {keytxt};
-	long long start = now_ms();
+	long long start = vh_clock_ms();
 	int delay = 50, said = 0, rc, got;
 	unsigned int seed = (unsigned int)getpid() ^ (unsigned int)start;
 	PGresult *res;
@@ -70,7 +56,7 @@ static int acquire(PGconn *conn, long long key, int wait_ms, const char *what, i
 		if (got) {
 			if (said && !quiet)
 				fprintf(stderr, "Got the migration lock after %.1f s.\n",
-					(now_ms() - start) / 1000.0);
+					(vh_clock_ms() - start) / 1000.0);
 			return 0;
 		}
 		describe_holder(conn, keytxt, holder, sizeof(holder));
@@ -79,7 +65,7 @@ static int acquire(PGconn *conn, long long key, int wait_ms, const char *what, i
 				what, *holder ? " (held by " : "", holder, *holder ? ")" : "");
 			said = 1;
 		}
-		if (now_ms() - start >= wait_ms)
+		if (vh_clock_ms() - start >= wait_ms)
 			return vh_error_set(VH_ERR_GENERIC,
 					    "timed out after %.0f s waiting for the migration lock on %s%s%s%s; "
 					    "another vhost is still running (raise migration_lock_wait to wait longer)",
@@ -89,7 +75,7 @@ static int acquire(PGconn *conn, long long key, int wait_ms, const char *what, i
 		 * would otherwise wake together, one would win and the rest
 		 * sleep a whole step again, so N waiters took about N steps
 		 * after the holder let go. */
-		sleep_ms(delay / 2 + rand_r(&seed) % (delay / 2 + 1));
+		vh_clock_sleep_ms(delay / 2 + rand_r(&seed) % (delay / 2 + 1));
 		delay = delay * 2 > 500 ? 500 : delay * 2;
 	}
 }

@@ -6,6 +6,7 @@
  * polled session advisory lock held for the whole run; the version table is
  * read only after it is held, so of several pods started at once one
  * migrates and the others find nothing left to do. */
+#include "vh_clock.h"
 #include "vh_run_int.h"
 
 #include <stdio.h>
@@ -62,7 +63,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	double *step_ms = NULL;
 	vh_plan plan = {0};
 	int rc, locked = 0, has_history = 0;
-	double t0 = vh_run__now_ms();
+	double t0 = vh_clock_ms();
 
 	r.app = app;
 	r.o = o;
@@ -146,11 +147,11 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	r.plan = &plan;
 	r.nrun = nrun;
 	for (i = 0; i < nrun; i++) {
-		double ts = vh_run__now_ms();
+		double ts = vh_clock_ms();
 
 		r.step = i;
 		rc = vh_run__step(&r, &plan.steps[i]);
-		step_ms[i] = vh_run__now_ms() - ts;
+		step_ms[i] = vh_clock_ms() - ts;
 		if (rc < 0)
 			break;
 	}
@@ -166,7 +167,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 		r.in_txn = 0;
 	}
 	if (rc == 0 && !o->dry_run)
-		summary(&r, &plan, vh_run__now_ms() - t0);
+		summary(&r, &plan, vh_clock_ms() - t0);
 done:
 	if (r.have_next)
 		vh_plugin_close(&r.next_p);

@@ -65,7 +65,8 @@ done:
 	return n < 0 ? NULL : sql;
 }
 
-void vh_run_step_label(const vh_graph *g, const vh_step *s, char *buf, size_t len)
+void vh_run_step_label(const vh_graph *g, const vh_step *s, const char *base, char *buf,
+		       size_t len)
 {
 	size_t np, i, used;
 	const size_t *par = vh_graph_parents(g, s->rev, &np);
@@ -76,6 +77,10 @@ void vh_run_step_label(const vh_graph *g, const vh_step *s, char *buf, size_t le
 	buf[0] = '\0';
 	if (!s->up)
 		snprintf(buf, len, "%s -> ", id);
+	if (np == 0) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s", base);
+	}
 	for (i = 0; i < np; i++) {
 		used = strlen(buf);
 		snprintf(buf + used, len - used, "%s%s", i ? ", " : "", vh_graph_rev(g, par[i])->id);

@@ -31,9 +31,6 @@ typedef struct run {
 } run;
 
 
-/* Milliseconds on the monotonic clock. */
-double vh_run__now_ms(void);
-
 /* Prepares the statements every step sends (vh_run_step.c). */
 int vh_run__prepare_steps(run *r);
 

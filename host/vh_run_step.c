@@ -3,6 +3,7 @@
  * history row sent with the COMMIT in one round trip, retries on
  * lock_timeout, non-transactional revisions, and the reports when a
  * revision crashes or calls exit(). */
+#include "vh_clock.h"
 #include "vh_run_int.h"
 
 #include <signal.h>
@@ -60,14 +61,6 @@ static void exit_report(void)
 		vh__progress_open ? "\n" : "", vh__running_rev, vh__running_dir, died_consequence());
 	fflush(NULL);
 	_exit(1);
-}
-
-double vh_run__now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
 
@@ -334,13 +327,6 @@ static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 			    detail, *stmt ? " in statement: " : "", stmt);
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
 /* Runs the revision function (and verify) with the crash reporters armed. */
 static int call_revision(vh_plugin *p, const vh_step *s, const vh_revision *rev, vh_ctx *ctx)
 {
@@ -372,7 +358,7 @@ static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, con
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	char *sql = NULL, *begin = NULL;
 	const char *stmt = NULL; /* the statement to blame: COMMIT, or none */
-	double t0 = vh_run__now_ms();
+	double t0 = vh_clock_ms();
 	int rc, failed;
 
 	if (asprintf(&begin, "%s%s", r->in_txn ? "" : "BEGIN;\n", r->settings) < 0)
@@ -382,7 +368,7 @@ static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, con
 	if (rc < 0)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	failed = call_revision(p, s, rev, ctx) != 0;
-	*ms = vh_run__now_ms() - t0;
+	*ms = vh_clock_ms() - t0;
 	/* A revision that ran nothing (or failed before its first statement)
 	 * still opens its transaction, so run_step's ROLLBACK finds one. */
 	if (vh_ctx_prelude_pending(ctx) && vh_ctx_flush_prelude(ctx) < 0)
@@ -419,7 +405,7 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 	vh_history_row row = {0};
 	char *sql = NULL, *mark, *set;
 	const char *stmt = NULL; /* the statement to blame: COMMIT, or none */
-	double t0 = vh_run__now_ms();
+	double t0 = vh_clock_ms();
 	int rc;
 
 	row.revision = rev->id;
@@ -448,7 +434,7 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 		return rc;
 	}
 	rc = call_revision(p, s, rev, ctx);
-	*ms = vh_run__now_ms() - t0;
+	*ms = vh_clock_ms() - t0;
 	PQclear(PQexec(r->conn, "RESET search_path; RESET lock_timeout; RESET statement_timeout"));
 	if (rc != 0) {
 		/* Keep the in-progress row's attention flag: part of it may have
@@ -537,7 +523,7 @@ int vh_run__step(run *r, const vh_step *s)
 	vh_plugin p;
 	double ms = 0;
 
-	vh_run_step_label(r->g, s, label, sizeof(label));
+	vh_run_step_label(r->g, s, "", label, sizeof(label));
 	if (r->have_next && r->next_idx == r->step) { /* prefetch_next did it */
 		p = r->next_p;
 		memcpy(sha, r->next_sha, sizeof(sha));
@@ -582,7 +568,7 @@ int vh_run__step(run *r, const vh_step *s)
 					r->app->cfg->lock_retries + 1, s->up ? "upgrade" : "downgrade",
 					label, rev->message);
 			vh_ctx_free(ctx);
-			sleep_ms(wait);
+			vh_clock_sleep_ms(wait);
 			continue;
 		}
 		if (!r->app->quiet)

@@ -1,5 +1,6 @@
 /* vh_workflow.c - confirmation, backups and the dry-run report: what stands
  * between an operator and a production database. */
+#include "vh_clock.h"
 #include "vh_workflow.h"
 
 #include <errno.h>
@@ -17,14 +18,6 @@
 #include "vh_error.h"
 #include "vh_run.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
 /* "environment 'production'", or "these settings" when no environment was
  * chosen (confirm = true in [vhost] itself). Static buffer. */
 static const char *env_label(const vh_app *app)
@@ -36,19 +29,6 @@ static const char *env_label(const vh_app *app)
 	else
 		snprintf(buf, sizeof(buf), "the settings (confirm = true)");
 	return buf;
-}
-
-/* vh_run_step_label, with "<base>" where a revision has no parent (the
- * runner's progress keeps Alembic's empty left side). */
-static void step_label(const vh_graph *g, const vh_step *s, char *buf, size_t len)
-{
-	vh_run_step_label(g, s, buf, len);
-	if (strncmp(buf, " -> ", 4) == 0 && strlen(buf) + 7 < len) {
-		memmove(buf + 6, buf, strlen(buf) + 1);
-		memcpy(buf, "<base>", 6);
-	} else if (s->up == 0 && len > 7 && strlen(buf) >= 4 && strcmp(buf + strlen(buf) - 4, " -> ") == 0) {
-		snprintf(buf + strlen(buf), len - strlen(buf), "<base>");
-	}
 }
 
 /* ---------------------------------------------------------------------
@@ -217,7 +197,7 @@ int vh_workflow_backup(vh_app *app, PGconn *conn, int no_backup)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	}
 	vh_app_info(app, "Backup: running %s", cmd);
-	t0 = now_ms();
+	t0 = vh_clock_ms();
 	st = run_shell(cmd, app->cfg->dir, env);
 	if (st < 0)
 		rc = vh_error_set(VH_ERR_GENERIC, "backup_command could not be started: %s; nothing was "
@@ -233,7 +213,7 @@ int vh_workflow_backup(vh_app *app, PGconn *conn, int no_backup)
 				  "Fix the backup, or rerun with --no-backup to go ahead without one",
 				  WEXITSTATUS(st), cmd);
 	else
-		vh_app_info(app, "Backup done in %.0f ms.", now_ms() - t0);
+		vh_app_info(app, "Backup done in %.0f ms.", vh_clock_ms() - t0);
 	for (i = 0; env[i]; i++)
 		free(env[i]);
 	free(env);
@@ -260,7 +240,7 @@ int vh_workflow_before_run(vh_app *app, PGconn *conn, const vh_graph *g, const v
 			app->cfg->schema, PQdb(conn), PQhost(conn), PQport(conn), plan->n,
 			plan->n == 1 ? "" : "s");
 		for (i = 0; i < plan->n; i++) {
-			step_label(g, &plan->steps[i], label, sizeof(label));
+			vh_run_step_label(g, &plan->steps[i], "<base>", label, sizeof(label));
 			fprintf(f, "\n  %s, %s", label, vh_graph_rev(g, plan->steps[i].rev)->message);
 		}
 		if (fclose(f) != 0) {
@@ -293,7 +273,7 @@ void vh_workflow_dry_report(vh_app *app, PGconn *conn, const vh_graph *g, const 
 	for (i = 0; i < plan->n; i++) {
 		const vh_revision *rev = vh_graph_rev(g, plan->steps[i].rev);
 
-		step_label(g, &plan->steps[i], label, sizeof(label));
+		vh_run_step_label(g, &plan->steps[i], "<base>", label, sizeof(label));
 		if (i < ndone || (failed && i == ndone))
 			printf("  %-11s %6.0f ms  %s, %s\n", i < ndone ? "ok" : "FAILED", ms[i], label,
 			       rev->message);
@@ -367,7 +347,7 @@ int vh_workflow_scratch_create(vh_scratch *s, vh_app *app, PGconn *admin, int ye
 	memset(s, 0, sizeof(*s));
 	/* The pid keeps parallel runs apart; the clock, runs on other hosts. */
 	snprintf(s->name, sizeof(s->name), "vhost_test_%ld_%04x", (long)getpid(),
-		 (unsigned)(now_ms() * 1000) & 0xffff);
+		 (unsigned)(vh_clock_ms() * 1000) & 0xffff);
 	if (!(s->like = PQconninfo(admin)))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", s->name);
