@@ -1,8 +1,9 @@
 /* vh_ctx.c - the revision context: its lifetime, what a revision reads from
  * it, the last-error slot, logging, and the offline script it records. */
-#include "vh_sdk_int.h"
+#include "vh_ctx_int.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,13 +134,6 @@ int vh_ctx_prelude_failed(const vh_ctx *ctx)
 	return ctx ? ctx->prelude_failed : 0;
 }
 
-int vh_ctx_flush_prelude(vh_ctx *ctx)
-{
-	if (!ctx || !ctx->prelude)
-		return 0;
-	return vh_exec__flush_prelude(ctx);
-}
-
 /* ---------------------------------------------------------------------
  * The last-error slot
  * --------------------------------------------------------------------- */
@@ -176,7 +170,7 @@ static char *vh__vstrf(const char *fmt, va_list ap)
 	return s;
 }
 
-/* Sets the error; see vh_sdk_int.h. */
+/* Sets the error; see vh_ctx_int.h. */
 int vh_ctx__fail(vh_ctx *ctx, int code, const char *sqlstate,
 		 const char *statement, const char *fmt, ...)
 {
@@ -247,27 +241,7 @@ int vh_is_offline(const vh_ctx *ctx)
 	return !ctx || !ctx->conn;
 }
 
-/* The host's connection, borrowed. Offline there is none: the call is
- * remembered so the host can refuse to print a script that would be missing
- * whatever the revision meant to do with it. */
-PGconn *vh_conn(vh_ctx *ctx)
-{
-	if (!ctx)
-		return NULL;
-	if (!ctx->conn) {
-		vh_ctx__need_online(ctx, "vh_conn()");
-		return NULL;
-	}
-	/* What the revision sends through libpq must come after the host's
-	 * prelude. A failure is in the slot and vh_ctx_prelude_failed(); the
-	 * transaction is then aborted, so whatever the revision runs fails
-	 * and the host reports the prelude's error. */
-	if (ctx->prelude)
-		vh_exec__flush_prelude(ctx);
-	return ctx->conn;
-}
-
-/* See vh_sdk_int.h: the first reason is the one worth reporting, since
+/* See vh_ctx_int.h: the first reason is the one worth reporting, since
  * the calls after it may only follow from it. */
 void vh_ctx__need_online(vh_ctx *ctx, const char *why)
 {

@@ -1,7 +1,8 @@
 /* vh_exec.c - running SQL for a revision: sent to the server online,
  * recorded for the script offline, with the server's error kept in the
  * context's last-error slot. */
-#include "vh_sdk_int.h"
+#include "vh_ctx_int.h"
+#include "vh_format_int.h"
 
 #include <errno.h>
 #include <libpq-fe.h>
@@ -206,12 +207,35 @@ static int vh__run_prelude(vh_ctx *ctx, const char *sql, PGresult **out)
 	return 0;
 }
 
-/* See vh_sdk_int.h. */
-int vh_exec__flush_prelude(vh_ctx *ctx)
+/* Sends the pending prelude alone; see vh_sdk_host.h. Lives here rather
+ * than in vh_ctx.c so that the context never calls back into running. */
+int vh_ctx_flush_prelude(vh_ctx *ctx)
 {
 	PGresult *none;
 
-	return ctx->prelude ? vh__run_prelude(ctx, NULL, &none) : 0;
+	if (!ctx || !ctx->prelude)
+		return 0;
+	return vh__run_prelude(ctx, NULL, &none);
+}
+
+/* The host's connection, borrowed. Offline there is none: the call is
+ * remembered so the host can refuse to print a script that would be missing
+ * whatever the revision meant to do with it. */
+PGconn *vh_conn(vh_ctx *ctx)
+{
+	if (!ctx)
+		return NULL;
+	if (!ctx->conn) {
+		vh_ctx__need_online(ctx, "vh_conn()");
+		return NULL;
+	}
+	/* What the revision sends through libpq must come after the host's
+	 * prelude. A failure is in the slot and vh_ctx_prelude_failed(); the
+	 * transaction is then aborted, so whatever the revision runs fails
+	 * and the host reports the prelude's error. */
+	if (ctx->prelude)
+		vh_ctx_flush_prelude(ctx);
+	return ctx->conn;
 }
 
 /* ---------------------------------------------------------------------

@@ -1,6 +1,8 @@
 /* vh_quote.c - quoting identifiers and literals the way PostgreSQL's
  * quote_ident() and quote_literal() do, for %I/%L and the host's own SQL. */
-#include "vh_sdk_int.h"
+#include <vhost/sdk.h>
+
+#include "vh_buf.h"
 
 #include <stdlib.h>
 #include <string.h>

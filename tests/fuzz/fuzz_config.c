@@ -103,10 +103,10 @@ static void check_masked(const vh_config *cfg, const char *desc)
 	size_t i, j;
 	int leak = 0;
 
-	if (cfg->dsn)
-		add(&s, "dbname", cfg->dsn);
-	for (i = 0; i < cfg->nconn; i++)
-		add(&s, cfg->conn_keys[i], cfg->conn_vals[i]);
+	if (cfg->conn.dsn)
+		add(&s, "dbname", cfg->conn.dsn);
+	for (i = 0; i < cfg->conn.n; i++)
+		add(&s, cfg->conn.keys[i], cfg->conn.vals[i]);
 	for (i = 0; i < s.npw && !leak; i++) {
 		if (strlen(s.pw[i]) < 4 || strcmp(s.pw[i], "***") == 0 || !strstr(desc, s.pw[i]))
 			continue;

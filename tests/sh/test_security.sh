@@ -171,6 +171,6 @@ vh_t_run -- "${K[@]}" downgrade --sql e59b07d3c4f2:base
 vh_t_check "the offline downgrade script to base drops no vhost table" \
   bash -c "grep -q 'DELETE FROM' '$T/out' && ! grep -qiE 'DROP TABLE[^;]*(alembic_version|vhost_history)' '$T/out'"
 vh_t_check "the host's table code holds no DROP or TRUNCATE" \
-  bash -c "! grep -nE '\\b(DROP|TRUNCATE)\\b' '$VHOST_SOURCE_DIR'/host/vh_tables.c '$VHOST_SOURCE_DIR'/host/vh_run.c '$VHOST_SOURCE_DIR'/host/vh_offline.c '$VHOST_SOURCE_DIR'/host/cmd_stamp.c"
+  bash -c "! grep -nE '\\b(DROP|TRUNCATE)\\b' '$VHOST_SOURCE_DIR'/host/run/vh_tables.c '$VHOST_SOURCE_DIR'/host/run/vh_run.c '$VHOST_SOURCE_DIR'/host/run/vh_offline.c '$VHOST_SOURCE_DIR'/host/cli/cmd_stamp.c"
 
 vh_t_finish

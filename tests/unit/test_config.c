@@ -136,9 +136,9 @@ static void test_defaults(void)
 	CU_ASSERT_PTR_NULL(cfg->model);
 	CU_ASSERT_EQUAL(cfg->confirm, 0);
 	CU_ASSERT_PTR_NULL(cfg->backup_command);
-	CU_ASSERT_PTR_NULL(cfg->dsn);
-	CU_ASSERT_EQUAL(cfg->nconn, 0);
-	CU_ASSERT(cfg->conn_keys && !cfg->conn_keys[0] && cfg->conn_vals && !cfg->conn_vals[0]);
+	CU_ASSERT_PTR_NULL(cfg->conn.dsn);
+	CU_ASSERT_EQUAL(cfg->conn.n, 0);
+	CU_ASSERT(cfg->conn.keys && !cfg->conn.keys[0] && cfg->conn.vals && !cfg->conn.vals[0]);
 	CU_ASSERT_PTR_NULL(cfg->env_name);
 	conn = vh_config_describe_conn(cfg);
 	EXPECT_STR(conn, "");
@@ -179,11 +179,11 @@ static void test_values(void)
 	CU_ASSERT_EQUAL(cfg->lock_retries, 0);
 	EXPECT_STR(cfg->version_table, "v");
 	EXPECT_STR(cfg->backup_command, "pg_dump -Fc -f backups/x-%Y%m%d.dump");
-	CU_ASSERT_EQUAL_FATAL(cfg->nconn, 2);
-	EXPECT_STR(cfg->conn_keys[0], "host");
-	EXPECT_STR(cfg->conn_vals[0], "db2.example.com");
-	EXPECT_STR(cfg->conn_keys[1], "sslmode");
-	CU_ASSERT_PTR_NULL(cfg->conn_keys[2]);
+	CU_ASSERT_EQUAL_FATAL(cfg->conn.n, 2);
+	EXPECT_STR(cfg->conn.keys[0], "host");
+	EXPECT_STR(cfg->conn.vals[0], "db2.example.com");
+	EXPECT_STR(cfg->conn.keys[1], "sslmode");
+	CU_ASSERT_PTR_NULL(cfg->conn.keys[2]);
 	vh_config_free(cfg);
 }
 
@@ -194,20 +194,20 @@ static void test_precedence_dsn(void)
 
 	put_file("vhost.ini", "[database]\ndsn = dbname=fromfile\nport = 5433\n");
 	if ((cfg = load_ok(NULL)))
-		EXPECT_STR(cfg->dsn, "dbname=fromfile");
+		EXPECT_STR(cfg->conn.dsn, "dbname=fromfile");
 	vh_config_free(cfg);
 
 	/* the variable replaces the dsn only: the file's keywords stay */
 	setenv("VHOST_DATABASE_URL", "postgresql://envhost/envdb", 1);
 	if ((cfg = load_ok(NULL))) {
-		EXPECT_STR(cfg->dsn, "postgresql://envhost/envdb");
-		CU_ASSERT(cfg->nconn == 1 && strcmp(cfg->conn_vals[0], "5433") == 0);
+		EXPECT_STR(cfg->conn.dsn, "postgresql://envhost/envdb");
+		CU_ASSERT(cfg->conn.n == 1 && strcmp(cfg->conn.vals[0], "5433") == 0);
 	}
 	vh_config_free(cfg);
 
 	ov.dsn = "host=flaghost";
 	if ((cfg = load_ok(&ov)))
-		EXPECT_STR(cfg->dsn, "host=flaghost");
+		EXPECT_STR(cfg->conn.dsn, "host=flaghost");
 	vh_config_free(cfg);
 }
 
@@ -471,7 +471,7 @@ static void test_env_select(void)
 	if ((cfg = load_ok(&ov))) {
 		CU_ASSERT_PTR_NULL(cfg->env_name);
 		CU_ASSERT_EQUAL(cfg->confirm, 0);
-		EXPECT_STR(cfg->conn_vals[0], "localhost");
+		EXPECT_STR(cfg->conn.vals[0], "localhost");
 		EXPECT_STR(cfg->plugin_dir, at("plugins"));
 	}
 	vh_config_free(cfg);
@@ -482,8 +482,8 @@ static void test_env_select(void)
 		EXPECT_STR(cfg->env_name, "production");
 		CU_ASSERT_EQUAL(cfg->confirm, 1);
 		EXPECT_STR(cfg->schema, "base");
-		CU_ASSERT_EQUAL(cfg->nconn, 2);
-		EXPECT_STR(cfg->conn_vals[0], "prod.example.com");
+		CU_ASSERT_EQUAL(cfg->conn.n, 2);
+		EXPECT_STR(cfg->conn.vals[0], "prod.example.com");
 		EXPECT_STR(cfg->plugin_dir, at("prod-plugins"));
 	}
 	vh_config_free(cfg);
@@ -494,9 +494,9 @@ static void test_env_select(void)
 	if ((cfg = load_ok(&ov))) {
 		EXPECT_STR(cfg->env_name, "ci");
 		EXPECT_STR(cfg->schema, "ci");
-		EXPECT_STR(cfg->dsn, "dbname=ci");
-		CU_ASSERT(cfg->nconn == 1 && strcmp(cfg->conn_keys[0], "host") == 0);
-		CU_ASSERT_PTR_NULL(cfg->conn_keys[1]);
+		EXPECT_STR(cfg->conn.dsn, "dbname=ci");
+		CU_ASSERT(cfg->conn.n == 1 && strcmp(cfg->conn.keys[0], "host") == 0);
+		CU_ASSERT_PTR_NULL(cfg->conn.keys[1]);
 	}
 	vh_config_free(cfg);
 
@@ -538,10 +538,10 @@ static void expect_conn(const char *dsn, const char *key, const char *val, const
 	char *keys[2] = {(char *)key, NULL}, *vals[2] = {(char *)val, NULL};
 	char *got;
 
-	cfg.dsn = (char *)dsn;
-	cfg.conn_keys = keys;
-	cfg.conn_vals = vals;
-	cfg.nconn = key ? 1 : 0;
+	cfg.conn.dsn = (char *)dsn;
+	cfg.conn.keys = keys;
+	cfg.conn.vals = vals;
+	cfg.conn.n = key ? 1 : 0;
 	got = vh_config_describe_conn(&cfg);
 	EXPECT_STR(got, want);
 	CU_ASSERT(!got || !strstr(got, "s3cr"));
@@ -614,8 +614,8 @@ static void test_shipped_ini(void)
 	if ((cfg = load_ok(&ov))) {
 		EXPECT_STR(cfg->plugin_dir, VHOST_SOURCE_DIR "/build/plugins");
 		EXPECT_STR(cfg->source_dir, VHOST_SOURCE_DIR "/plugins/vibesia");
-		CU_ASSERT_PTR_NULL(cfg->dsn);
-		CU_ASSERT_EQUAL(cfg->nconn, 0);
+		CU_ASSERT_PTR_NULL(cfg->conn.dsn);
+		CU_ASSERT_EQUAL(cfg->conn.n, 0);
 	}
 	vh_config_free(cfg);
 

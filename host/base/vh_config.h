@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "vh_conninfo.h"
+
 /* X(name, type, default) for the [vhost] section.
  * type is STR (char *), BOOL (int 0/1), INT (int), MS (milliseconds: "5s",
  * "250ms", "2min" or a bare number of ms), PATH (char *, resolved against
@@ -47,13 +49,7 @@ typedef struct vh_config {
 	char *dir;      /* its directory (absolute), or the working directory */
 	char *env_name; /* the [env.NAME] applied (-e, $VHOST_ENV), or NULL */
 
-	/* [database]: `dsn`, then individual libpq keywords, which win over the
-	 * same keyword inside the dsn. Empty everything means libpq's defaults
-	 * (PG* variables, service file, .pgpass). */
-	char *dsn;
-	char **conn_keys; /* NULL-terminated, parallel to conn_vals; never NULL */
-	char **conn_vals;
-	size_t nconn;
+	vh_conninfo conn; /* [database] */
 
 	VH_CONFIG_KEYS(VH__CFG_FIELD)
 } vh_config;

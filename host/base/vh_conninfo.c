@@ -12,6 +12,51 @@
 
 #include "vh_error.h"
 
+/* The out-of-memory error of configuration loading (vh_config.c says the
+ * same). */
+static int vh__nomem(void)
+{
+	return vh_error_set(VH_ERR_NOMEM, "out of memory reading the configuration");
+}
+
+/* Replaces *field with a copy of value, or NULL for an empty value. */
+static int vh__replace(char **field, const char *value)
+{
+	char *copy = NULL;
+
+	if (value && *value && !(copy = strdup(value)))
+		return vh__nomem();
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+int vh_conninfo_init(vh_conninfo *ci)
+{
+	memset(ci, 0, sizeof(*ci));
+	if (!(ci->keys = calloc(1, sizeof(char *))) || !(ci->vals = calloc(1, sizeof(char *)))) {
+		vh_conninfo_clear(ci);
+		return vh__nomem();
+	}
+	return 0;
+}
+
+void vh_conninfo_clear(vh_conninfo *ci)
+{
+	size_t i;
+
+	if (!ci)
+		return;
+	for (i = 0; i < ci->n; i++) {
+		free(ci->keys[i]);
+		free(ci->vals[i]);
+	}
+	free(ci->keys);
+	free(ci->vals);
+	free(ci->dsn);
+	memset(ci, 0, sizeof(*ci));
+}
+
 int vh_conninfo_is_uri(const char *s)
 {
 	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
@@ -29,20 +74,20 @@ static int vh__may_hold_password(const char *s)
  * a bare database name (libpq expands only values with '=' or a URI
  * prefix). Empty unsets it. libpq's message is carried unless it might
  * quote a password. */
-int vh_conninfo_set_dsn(vh_config *cfg, const char *value, const char *where)
+int vh_conninfo_set_dsn(vh_conninfo *cfg, const char *value, const char *where)
 {
 	PQconninfoOption *opts;
 	char *err = NULL;
 	size_t n;
 
 	if (!vh_conninfo_is_uri(value) && !strchr(value, '='))
-		return vh_config__replace(&cfg->dsn, value);
+		return vh__replace(&cfg->dsn, value);
 	if ((opts = PQconninfoParse(value, &err))) {
 		PQconninfoFree(opts);
-		return vh_config__replace(&cfg->dsn, value);
+		return vh__replace(&cfg->dsn, value);
 	}
 	if (!err)
-		return vh_config__nomem();
+		return vh__nomem();
 	n = strlen(err);
 	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
 		n--;
@@ -57,41 +102,41 @@ int vh_conninfo_set_dsn(vh_config *cfg, const char *value, const char *where)
 
 /* Sets libpq keyword `key`, replacing an earlier value; an empty value
  * removes it, so libpq's default applies again. */
-int vh_conninfo_set(vh_config *cfg, const char *key, const char *value)
+int vh_conninfo_set(vh_conninfo *cfg, const char *key, const char *value)
 {
-	size_t i, n = cfg->nconn;
+	size_t i, n = cfg->n;
 	char **keys, **vals, *v;
 
-	for (i = 0; i < n && strcmp(cfg->conn_keys[i], key); i++)
+	for (i = 0; i < n && strcmp(cfg->keys[i], key); i++)
 		;
 	if (!*value) {
 		if (i < n) {
-			free(cfg->conn_keys[i]);
-			free(cfg->conn_vals[i]);
+			free(cfg->keys[i]);
+			free(cfg->vals[i]);
 			/* moves the NULL terminator down too */
-			memmove(cfg->conn_keys + i, cfg->conn_keys + i + 1, (n - i) * sizeof(char *));
-			memmove(cfg->conn_vals + i, cfg->conn_vals + i + 1, (n - i) * sizeof(char *));
-			cfg->nconn--;
+			memmove(cfg->keys + i, cfg->keys + i + 1, (n - i) * sizeof(char *));
+			memmove(cfg->vals + i, cfg->vals + i + 1, (n - i) * sizeof(char *));
+			cfg->n--;
 		}
 		return 0;
 	}
 	if (i < n)
-		return vh_config__replace(&cfg->conn_vals[i], value);
-	if (!(keys = realloc(cfg->conn_keys, (n + 2) * sizeof(char *))))
-		return vh_config__nomem();
-	cfg->conn_keys = keys;
+		return vh__replace(&cfg->vals[i], value);
+	if (!(keys = realloc(cfg->keys, (n + 2) * sizeof(char *))))
+		return vh__nomem();
+	cfg->keys = keys;
 	keys[n] = NULL;
-	if (!(vals = realloc(cfg->conn_vals, (n + 2) * sizeof(char *))))
-		return vh_config__nomem();
-	cfg->conn_vals = vals;
+	if (!(vals = realloc(cfg->vals, (n + 2) * sizeof(char *))))
+		return vh__nomem();
+	cfg->vals = vals;
 	vals[n] = NULL;
 	if (!(v = strdup(value)) || !(keys[n] = strdup(key))) {
 		free(v);
-		return vh_config__nomem();
+		return vh__nomem();
 	}
 	vals[n] = v;
 	keys[n + 1] = vals[n + 1] = NULL;
-	cfg->nconn++;
+	cfg->n++;
 	return 0;
 }
 
@@ -196,7 +241,7 @@ static void vh__put_kv(FILE *out, const char *key, const char *val)
 	free(masked);
 }
 
-char *vh_config_describe_conn(const vh_config *cfg)
+char *vh_conninfo_describe(const vh_conninfo *cfg)
 {
 	PQconninfoOption *opts, *o;
 	char *s = NULL;
@@ -222,8 +267,8 @@ char *vh_config_describe_conn(const vh_config *cfg)
 			fputs("(an unparsable connection string)", out);
 		}
 	}
-	for (i = 0; i < cfg->nconn; i++)
-		vh__put_kv(out, cfg->conn_keys[i], cfg->conn_vals[i]);
+	for (i = 0; i < cfg->n; i++)
+		vh__put_kv(out, cfg->keys[i], cfg->vals[i]);
 	bad = ferror(out);
 	if (fclose(out) != 0 || bad) {
 		free(s);

@@ -40,11 +40,6 @@ int vh_run_map_versions(const vh_graph *g, char **ids, size_t n, size_t **out);
 char *vh_run_action_sql(const vh_tables *t, const vh_graph *g, const vh_vt_action *a,
 			int returning);
 
-/* "A -> B" labels for a step, as Alembic logs them: the parents on the left
- * of an upgrade, on the right of a downgrade, and `base` ("" in Alembic's
- * progress lines, "<base>" in reports) where a revision has none. */
-void vh_run_step_label(const vh_graph *g, const vh_step *s, const char *base, char *buf,
-		       size_t len);
 
 /* Reads the current heads without taking the lock (read-only commands):
  * connects, reads the version table (none yet = base), and maps the rows to

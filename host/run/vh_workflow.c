@@ -16,7 +16,6 @@
 
 #include "vh_db.h"
 #include "vh_error.h"
-#include "vh_run.h"
 
 /* "environment 'production'", or "these settings" when no environment was
  * chosen (confirm = true in [vhost] itself). Static buffer. */
@@ -240,7 +239,7 @@ int vh_workflow_before_run(vh_app *app, PGconn *conn, const vh_graph *g, const v
 			app->cfg->schema, PQdb(conn), PQhost(conn), PQport(conn), plan->n,
 			plan->n == 1 ? "" : "s");
 		for (i = 0; i < plan->n; i++) {
-			vh_run_step_label(g, &plan->steps[i], "<base>", label, sizeof(label));
+			vh_plan_step_label(g, &plan->steps[i], "<base>", label, sizeof(label));
 			fprintf(f, "\n  %s, %s", label, vh_graph_rev(g, plan->steps[i].rev)->message);
 		}
 		if (fclose(f) != 0) {
@@ -273,7 +272,7 @@ void vh_workflow_dry_report(vh_app *app, PGconn *conn, const vh_graph *g, const 
 	for (i = 0; i < plan->n; i++) {
 		const vh_revision *rev = vh_graph_rev(g, plan->steps[i].rev);
 
-		vh_run_step_label(g, &plan->steps[i], "<base>", label, sizeof(label));
+		vh_plan_step_label(g, &plan->steps[i], "<base>", label, sizeof(label));
 		if (i < ndone || (failed && i == ndone))
 			printf("  %-11s %6.0f ms  %s, %s\n", i < ndone ? "ok" : "FAILED", ms[i], label,
 			       rev->message);

@@ -523,7 +523,7 @@ int vh_run__step(run *r, const vh_step *s)
 	vh_plugin p;
 	double ms = 0;
 
-	vh_run_step_label(r->g, s, "", label, sizeof(label));
+	vh_plan_step_label(r->g, s, "", label, sizeof(label));
 	if (r->have_next && r->next_idx == r->step) { /* prefetch_next did it */
 		p = r->next_p;
 		memcpy(sha, r->next_sha, sizeof(sha));

@@ -41,18 +41,18 @@ typedef struct vh__load {
 	PQconninfoOption *keywords; /* libpq's, to check [database] names */
 } vh__load;
 
-int vh_config__nomem(void)
+static int vh__nomem(void)
 {
 	return vh_error_set(VH_ERR_NOMEM, "out of memory reading the configuration");
 }
 
 /* Replaces *field with a copy of value, or NULL for an empty value. */
-int vh_config__replace(char **field, const char *value)
+static int vh__replace(char **field, const char *value)
 {
 	char *copy = NULL;
 
 	if (value && *value && !(copy = strdup(value)))
-		return vh_config__nomem();
+		return vh__nomem();
 	free(*field);
 	*field = copy;
 	return 0;
@@ -137,7 +137,7 @@ static int vh__set_STR(char **field, const char *key, const char *def,
 		;
 	if ((idents[i] && strlen(value) > VH__IDENT_MAX) || (def && !*value))
 		return vh__bad(where, value, key, "a name of 1 to 63 bytes");
-	return vh_config__replace(field, value);
+	return vh__replace(field, value);
 }
 
 static int vh__set_PATH(char **field, const char *key, const char *def,
@@ -153,7 +153,7 @@ static int vh__set_PATH(char **field, const char *key, const char *def,
 		return 0;
 	}
 	if (!(abs = vh__abspath(dir, value)))
-		return vh_config__nomem();
+		return vh__nomem();
 	free(*field);
 	*field = abs;
 	return 0;
@@ -268,8 +268,8 @@ static int vh__set_db(const vh__load *ld, vh_config *cfg, const char *key,
 	if (!vh__is_db_key(ld, key))
 		return VH_ERR_NOTFOUND;
 	if (strcmp(key, "dsn") == 0)
-		return vh_conninfo_set_dsn(cfg, value, where);
-	return vh_conninfo_set(cfg, key, value);
+		return vh_conninfo_set_dsn(&cfg->conn, value, where);
+	return vh_conninfo_set(&cfg->conn, key, value);
 }
 
 /* ---- the file ----------------------------------------------------------- */
@@ -316,7 +316,7 @@ static int vh__check_section(vh__load *ld, const char *name, const char *where)
 		if ((p == ld->envs || p[-1] == ' ') && (p[n] == ',' || !p[n]))
 			return 0; /* named before: inih merges repeated sections */
 	if (asprintf(&list, "%s%s%s", ld->envs ? ld->envs : "", ld->envs ? ", " : "", env) < 0)
-		return vh_config__nomem();
+		return vh__nomem();
 	free(ld->envs);
 	ld->envs = list;
 	return 0;
@@ -450,7 +450,7 @@ static int vh__parse(vh__load *ld, int pass)
 	if (line == 0)
 		return 0;
 	if (line < 0)
-		return vh_config__nomem();
+		return vh__nomem();
 	if (line == ld->err_line)
 		return ld->err;
 	return vh_error_set(VH_ERR_USAGE, "%s:%d: malformed line (expected key = value or [section])",
@@ -492,7 +492,7 @@ static int vh__open(vh__load *ld, vh_config *cfg, const char *path, int explicit
 
 	if (!(ld->fp = fopen(path, "r"))) {
 		if (!explicit && errno == ENOENT)
-			return vh_config__replace(&cfg->dir, cwd);
+			return vh__replace(&cfg->dir, cwd);
 		return vh_error_set(VH_ERR_USAGE, "%s: cannot open config file: %s", path,
 				    strerror(errno));
 	}
@@ -500,7 +500,7 @@ static int vh__open(vh__load *ld, vh_config *cfg, const char *path, int explicit
 		return vh_error_set(VH_ERR_USAGE, "%s: cannot open config file: %s", path,
 				    strerror(EISDIR));
 	if (!(cfg->path = strdup(path)) || !(cfg->dir = vh__abspath(cwd, path)))
-		return vh_config__nomem();
+		return vh__nomem();
 	slash = strrchr(cfg->dir, '/');
 	slash[slash == cfg->dir] = '\0'; /* keep "/" for a file at the root */
 	ld->path = cfg->path;
@@ -520,9 +520,11 @@ int vh_config_load(vh_config **out, const vh_config_overrides *ov)
 	ov = ov ? ov : &none;
 	ld.cfg = cfg = calloc(1, sizeof(*cfg));
 	ld.scratch = calloc(1, sizeof(*ld.scratch));
-	if (!cfg || !ld.scratch || !(cfg->conn_keys = calloc(1, sizeof(char *))) ||
-	    !(cfg->conn_vals = calloc(1, sizeof(char *)))) {
-		rc = vh_config__nomem();
+	if (!cfg || !ld.scratch) {
+		rc = vh__nomem();
+		goto done;
+	}
+	if ((rc = vh_conninfo_init(&cfg->conn)) < 0) {
 		goto done;
 	}
 	if (!(cwd = getcwd(NULL, 0))) {
@@ -543,7 +545,7 @@ int vh_config_load(vh_config **out, const vh_config_overrides *ov)
 	}
 	if (ld.fp) {
 		if (!(ld.keywords = PQconndefaults())) {
-			rc = vh_config__nomem();
+			rc = vh__nomem();
 			goto done;
 		}
 		if ((rc = vh__read_file(&ld)) < 0)
@@ -552,15 +554,15 @@ int vh_config_load(vh_config **out, const vh_config_overrides *ov)
 
 	/* --dsn wins over VHOST_DATABASE_URL; either replaces only the dsn */
 	url = vh__getenv("VHOST_DATABASE_URL");
-	if ((ov->dsn && (rc = vh_conninfo_set_dsn(cfg, ov->dsn, "--dsn")) < 0) ||
-	    (!ov->dsn && url && (rc = vh_conninfo_set_dsn(cfg, url, "VHOST_DATABASE_URL")) < 0) ||
+	if ((ov->dsn && (rc = vh_conninfo_set_dsn(&cfg->conn, ov->dsn, "--dsn")) < 0) ||
+	    (!ov->dsn && url && (rc = vh_conninfo_set_dsn(&cfg->conn, url, "VHOST_DATABASE_URL")) < 0) ||
 	    (ov->plugin_dir && (rc = vh__set_key(cfg, "plugin_dir", ov->plugin_dir,
 						  "--plugin-dir", cwd)) < 0) ||
 	    (ov->schema && (rc = vh__set_key(cfg, "schema", ov->schema, "--schema", cwd)) < 0))
 		goto done;
-	if ((!cfg->version_table_schema && (rc = vh_config__replace(&cfg->version_table_schema,
+	if ((!cfg->version_table_schema && (rc = vh__replace(&cfg->version_table_schema,
 							      cfg->schema)) < 0) ||
-	    (ld.env && (rc = vh_config__replace(&cfg->env_name, ld.env)) < 0))
+	    (ld.env && (rc = vh__replace(&cfg->env_name, ld.env)) < 0))
 		goto done;
 	*out = cfg;
 	cfg = NULL;
@@ -585,20 +587,17 @@ done:
 
 void vh_config_free(vh_config *cfg)
 {
-	size_t i;
-
 	if (!cfg)
 		return;
-	for (i = 0; i < cfg->nconn; i++) {
-		free(cfg->conn_keys[i]);
-		free(cfg->conn_vals[i]);
-	}
-	free(cfg->conn_keys);
-	free(cfg->conn_vals);
-	free(cfg->dsn);
+	vh_conninfo_clear(&cfg->conn);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg->env_name);
 	VH_CONFIG_KEYS(VH__CFG_FREE)
 	free(cfg);
+}
+
+char *vh_config_describe_conn(const vh_config *cfg)
+{
+	return vh_conninfo_describe(&cfg->conn);
 }

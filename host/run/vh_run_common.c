@@ -65,32 +65,6 @@ done:
 	return n < 0 ? NULL : sql;
 }
 
-void vh_run_step_label(const vh_graph *g, const vh_step *s, const char *base, char *buf,
-		       size_t len)
-{
-	size_t np, i, used;
-	const size_t *par = vh_graph_parents(g, s->rev, &np);
-	const char *id = vh_graph_rev(g, s->rev)->id;
-
-	/* Alembic names the revision's parents on both sides, also when a
-	 * downgrade only drops a branch's row ("b -> a", not "b -> "). */
-	buf[0] = '\0';
-	if (!s->up)
-		snprintf(buf, len, "%s -> ", id);
-	if (np == 0) {
-		used = strlen(buf);
-		snprintf(buf + used, len - used, "%s", base);
-	}
-	for (i = 0; i < np; i++) {
-		used = strlen(buf);
-		snprintf(buf + used, len - used, "%s%s", i ? ", " : "", vh_graph_rev(g, par[i])->id);
-	}
-	if (s->up) {
-		used = strlen(buf);
-		snprintf(buf + used, len - used, " -> %s", id);
-	}
-}
-
 int vh_run_resolve(const vh_graph *g, const char *text, unsigned flags, const size_t *cur,
 		   size_t ncur, size_t **out, size_t *n)
 {

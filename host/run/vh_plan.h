@@ -52,4 +52,10 @@ void vh_plan_clear(vh_plan *plan);
  * another in the set), in place; returns the new count. */
 size_t vh_plan_reduce_heads(const vh_graph *g, size_t *set, size_t n);
 
+/* "A -> B" labels for a step, as Alembic logs them: the parents on the left
+ * of an upgrade, on the right of a downgrade, and `base` ("" in Alembic's
+ * progress lines, "<base>" in reports) where a revision has none. */
+void vh_plan_step_label(const vh_graph *g, const vh_step *s, const char *base, char *buf,
+		       size_t len);
+
 #endif

@@ -44,13 +44,13 @@ int vh_db_connect(PGconn **out, const vh_config *cfg)
 	char *target;
 
 	*out = NULL;
-	if (cfg->dsn && *cfg->dsn) {
+	if (cfg->conn.dsn && *cfg->conn.dsn) {
 		keys[n] = "dbname";
-		vals[n++] = cfg->dsn;
+		vals[n++] = cfg->conn.dsn;
 	}
-	for (i = 0; i < cfg->nconn && n < 60; i++) {
-		keys[n] = cfg->conn_keys[i];
-		vals[n++] = cfg->conn_vals[i];
+	for (i = 0; i < cfg->conn.n && n < 60; i++) {
+		keys[n] = cfg->conn.keys[i];
+		vals[n++] = cfg->conn.vals[i];
 	}
 	keys[n] = "fallback_application_name";
 	vals[n++] = "vhost";

@@ -3,6 +3,7 @@
 #include "vh_plan.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vh_error.h"
@@ -273,4 +274,30 @@ done:
 	free(applied);
 	free(remove);
 	return rc;
+}
+
+void vh_plan_step_label(const vh_graph *g, const vh_step *s, const char *base, char *buf,
+		       size_t len)
+{
+	size_t np, i, used;
+	const size_t *par = vh_graph_parents(g, s->rev, &np);
+	const char *id = vh_graph_rev(g, s->rev)->id;
+
+	/* Alembic names the revision's parents on both sides, also when a
+	 * downgrade only drops a branch's row ("b -> a", not "b -> "). */
+	buf[0] = '\0';
+	if (!s->up)
+		snprintf(buf, len, "%s -> ", id);
+	if (np == 0) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s", base);
+	}
+	for (i = 0; i < np; i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", i ? ", " : "", vh_graph_rev(g, par[i])->id);
+	}
+	if (s->up) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, " -> %s", id);
+	}
 }

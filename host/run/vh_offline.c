@@ -135,7 +135,7 @@ static int render_step(emit *e, const vh_step *s)
 							       : "it returned an error without a message");
 		goto done;
 	}
-	vh_run_step_label(e->g, s, "", label, sizeof(label));
+	vh_plan_step_label(e->g, s, "", label, sizeof(label));
 	if (nontx) {
 		if (e->open)
 			emit_commit(e);
