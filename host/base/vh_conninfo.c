@@ -1,6 +1,6 @@
 /* vh_conninfo.c - the [database] settings: checking a dsn, keeping libpq
  * keywords, and describing the connection for messages with every password
- * masked. Split from vh_config.c, which reads the file. */
+ * masked. The settings (vh_config.h) embed one. */
 #include "vh_conninfo.h"
 
 #include <stdio.h>
@@ -12,7 +12,7 @@
 
 #include "vh_error.h"
 
-/* The out-of-memory error of configuration loading (vh_config.c says the
+/* The out-of-memory error of configuration loading (vh_config_value.c says the
  * same). */
 static int vh__nomem(void)
 {

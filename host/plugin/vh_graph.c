@@ -1,5 +1,6 @@
-/* vh_graph.c - the revision graph: an open-addressing map from id to index,
- * parent and child lists in flat arrays, and a stable topological order.
+/* vh_graph.c - building the revision graph: an open-addressing map from id
+ * to index, parent and child lists in flat arrays, and a stable topological
+ * order (the queries are in vh_graph_query.c).
  * Everything is O(n) or O(n log n) and iterative, so 10,000-revision chains
  * neither slow down nor overflow the stack. */
 #include "vh_graph.h"
@@ -10,24 +11,7 @@
 #include <string.h>
 
 #include "vh_error.h"
-
-struct vh_graph {
-	vh_revision *revs;
-	size_t n;
-	long *slots;            /* hash slots holding an index, -1 when empty */
-	size_t mask;            /* number of slots - 1 (a power of two) */
-	size_t *par_off, *par;  /* parents of i: par[par_off[i] .. par_off[i+1]) */
-	size_t *chi_off, *chi;  /* children of i, likewise */
-	size_t *order;          /* topological order */
-	size_t *pos;            /* pos[i]: where i sits in order */
-	size_t *heads, nheads;
-	size_t *bases, nbases;
-	/* Scratch for the traversals, so they cannot fail on allocation. `seen`
-	 * is all zero between calls; each traversal clears what it set. One
-	 * thread per process (as the error slot), so sharing it is safe. */
-	unsigned char *seen;
-	size_t *queue;
-};
+#include "vh_graph_int.h"
 
 /* Longest list of ids a cycle message spells out; the rest is counted. */
 #define VH__CYCLE_LIST_MAX 20
@@ -37,7 +21,7 @@ static const char *vh__path(const vh_revision *rev)
 	return rev->path ? rev->path : "(no file)";
 }
 
-static size_t vh__hash(const char *s)
+size_t vh_graph__hash(const char *s)
 {
 	/* FNV-1a: short ids, few collisions, no dependencies. */
 	size_t h = (size_t)14695981039346656037ULL;
@@ -244,7 +228,7 @@ static int vh__index_revisions(vh_graph *g)
 		if (!rev->parents && (error = vh__split_parents(rev)) < 0)
 			return error;
 
-		for (h = vh__hash(rev->id) & g->mask; g->slots[h] >= 0;
+		for (h = vh_graph__hash(rev->id) & g->mask; g->slots[h] >= 0;
 		     h = (h + 1) & g->mask) {
 			const vh_revision *other = &g->revs[g->slots[h]];
 
@@ -460,141 +444,4 @@ void vh_graph_free(vh_graph *g)
 	free(g->seen);
 	free(g->queue);
 	free(g);
-}
-
-/* ------------------------------------------------------------------
- * Queries
- * ------------------------------------------------------------------ */
-
-size_t vh_graph_count(const vh_graph *g)
-{
-	return g ? g->n : 0;
-}
-
-/* The revision at `idx`, owned by the graph; NULL when out of range. */
-const vh_revision *vh_graph_rev(const vh_graph *g, size_t idx)
-{
-	return g && idx < g->n ? &g->revs[idx] : NULL;
-}
-
-/* Exact lookup in the hash map: the index, or -1 (also for a NULL id). */
-long vh_graph_find(const vh_graph *g, const char *id)
-{
-	size_t h;
-
-	if (!g || !id || !g->slots)
-		return -1;
-	for (h = vh__hash(id) & g->mask; g->slots[h] >= 0; h = (h + 1) & g->mask)
-		if (strcmp(g->revs[g->slots[h]].id, id) == 0)
-			return g->slots[h];
-	return -1;
-}
-
-/* Parents in down_revision order; children in file order. An index out of
- * range gives an empty list. */
-const size_t *vh_graph_parents(const vh_graph *g, size_t idx, size_t *n)
-{
-	if (idx >= g->n) {
-		*n = 0;
-		return g->par;
-	}
-	*n = g->par_off[idx + 1] - g->par_off[idx];
-	return g->par + g->par_off[idx];
-}
-
-const size_t *vh_graph_children(const vh_graph *g, size_t idx, size_t *n)
-{
-	if (idx >= g->n) {
-		*n = 0;
-		return g->chi;
-	}
-	*n = g->chi_off[idx + 1] - g->chi_off[idx];
-	return g->chi + g->chi_off[idx];
-}
-
-const size_t *vh_graph_order(const vh_graph *g)
-{
-	return g->order;
-}
-
-const size_t *vh_graph_heads(const vh_graph *g, size_t *n)
-{
-	*n = g->nheads;
-	return g->heads;
-}
-
-const size_t *vh_graph_bases(const vh_graph *g, size_t *n)
-{
-	*n = g->nbases;
-	return g->bases;
-}
-
-/* Breadth-first over parents from the `n` starting revisions, using the
- * graph's scratch: the visited set is left in g->queue[0..return value) and
- * flagged in g->seen, which the caller must clear. Only revisions at or after topological position
- * `min_pos` are entered, since nothing earlier can be on the way to `stop`.
- * Stops early once `stop` is reached (pass (size_t)-1 for a full walk). */
-static size_t vh__walk_up(const vh_graph *g, const size_t *start, size_t n,
-			  size_t min_pos, size_t stop, int *found)
-{
-	size_t head = 0, tail = 0, i, j;
-
-	*found = 0;
-	for (i = 0; i < n; i++) {
-		if (start[i] >= g->n || g->seen[start[i]])
-			continue;
-		g->seen[start[i]] = 1;
-		g->queue[tail++] = start[i];
-	}
-	while (head < tail) {
-		size_t v = g->queue[head++];
-
-		if (v == stop) {
-			*found = 1;
-			break;
-		}
-		for (j = g->par_off[v]; j < g->par_off[v + 1]; j++) {
-			size_t p = g->par[j];
-
-			if (!g->seen[p] && g->pos[p] >= min_pos) {
-				g->seen[p] = 1;
-				g->queue[tail++] = p;
-			}
-		}
-	}
-	return tail;
-}
-
-/* 1 when `anc` is `desc` or an ancestor of it, else 0 (also for indexes out
- * of range). O(revisions between them); cannot fail. */
-int vh_graph_is_ancestor(const vh_graph *g, size_t anc, size_t desc)
-{
-	size_t i, visited;
-	int found;
-
-	if (anc >= g->n || desc >= g->n)
-		return 0;
-	if (anc == desc)
-		return 1;
-	if (g->pos[anc] > g->pos[desc])
-		return 0;
-	visited = vh__walk_up(g, &desc, 1, g->pos[anc], anc, &found);
-	for (i = 0; i < visited; i++)
-		g->seen[g->queue[i]] = 0;
-	return found;
-}
-
-/* Sets mark[i] = 1 for each of idx[0..n) and their ancestors; indexes out of
- * range are skipped. O(n); cannot fail. */
-void vh_graph_mark_ancestors(const vh_graph *g, const size_t *idx, size_t n,
-			     unsigned char *mark)
-{
-	size_t i, visited;
-	int found;
-
-	visited = vh__walk_up(g, idx, n, 0, (size_t)-1, &found);
-	for (i = 0; i < visited; i++) {
-		mark[g->queue[i]] = 1;
-		g->seen[g->queue[i]] = 0;
-	}
 }

@@ -1,5 +1,5 @@
 /* fuzz_config.c - libFuzzer target for the configuration reader
- * (host/vh_config.c): the input is the text of an ini file.
+ * (host/base/vh_config_file.c, vh_config_value.c): the input is the text of an ini file.
  *
  * vh_config_load reads a path, so the input goes into a memfd read through
  * /proc/self/fd/N, rewritten for each run. Byte 0 chooses whether to select

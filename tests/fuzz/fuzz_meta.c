@@ -1,5 +1,5 @@
 /* fuzz_meta.c - libFuzzer target for the plugin metadata reader
- * (host/vh_meta.c): the input is the content of a file named x.so.
+ * (host/plugin/vh_meta.c, vh_elf.c): the input is the content of a file named x.so.
  *
  * The reader takes an open descriptor (vh_meta_read_fd, as the loader
  * calls it), so the input goes into a memfd, rewritten for each run: no

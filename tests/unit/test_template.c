@@ -11,6 +11,7 @@
 #include <CUnit/Basic.h>
 
 #include "vh_error.h"
+#include "vh_source.h"
 #include "vh_template.h"
 #include "vh_test.h"
 
@@ -148,7 +149,7 @@ static void test_scan_source(void)
 		   "static const char *s = \"VHOST_REVISION(\";\n"
 		   "VHOST_REVISION ( \"abc123\" , \"p1,\" \"p2\" /* merge */,\n"
 		   "  \"say \\\"hi\\\" \\\\ \\101\" );\n");
-	CU_ASSERT_EQUAL_FATAL(vh_template_scan_source(&r, p), 0);
+	CU_ASSERT_EQUAL_FATAL(vh_source_scan(&r, p), 0);
 	CU_ASSERT_STRING_EQUAL(r.id, "abc123");
 	CU_ASSERT_STRING_EQUAL(r.down_revision, "p1,p2");
 	CU_ASSERT_STRING_EQUAL(r.message, "say \"hi\" \\ A");
@@ -157,17 +158,17 @@ static void test_scan_source(void)
 	unlink(p);
 
 	p = source("VHOST_REVISION(\"base1\", NULL, \"m\");\n");
-	CU_ASSERT_EQUAL_FATAL(vh_template_scan_source(&r, p), 0);
+	CU_ASSERT_EQUAL_FATAL(vh_source_scan(&r, p), 0);
 	CU_ASSERT_PTR_NULL(r.down_revision);
 	vh_revision_clear(&r);
 	unlink(p);
 
 	p = source("int helper(void) { return 0; }\n");
-	CU_ASSERT_EQUAL(vh_template_scan_source(&r, p), VH_ERR_NOTFOUND);
+	CU_ASSERT_EQUAL(vh_source_scan(&r, p), VH_ERR_NOTFOUND);
 	unlink(p);
 
 	p = source("\n#define ID \"x\"\nVHOST_REVISION(ID, NULL, \"m\");\n");
-	CU_ASSERT_EQUAL(vh_template_scan_source(&r, p), VH_ERR_GENERIC);
+	CU_ASSERT_EQUAL(vh_source_scan(&r, p), VH_ERR_GENERIC);
 	CU_ASSERT_PTR_NOT_NULL(strstr(vh_error_last(), ":3: cannot read VHOST_REVISION's id"));
 	unlink(p);
 }
