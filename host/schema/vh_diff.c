@@ -1,5 +1,7 @@
-/* vh_diff.c - from two introspected schemas to an ordered list of SQL
- * operations (see vh_diff.h for the order and why). */
+/* vh_diff.c - the diff's frame: from two introspected schemas to the
+ * ordered list of operations (see vh_diff.h for the order and why), the
+ * list's memory, and how an operation reads. What each kind of object
+ * contributes is in vh_diff_tables.c, vh_diff_columns.c and vh_diff_keys.c. */
 #include "vh_diff.h"
 
 #include <stdarg.h>
@@ -7,18 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vh_diff_int.h"
 #include "vh_error.h"
-
-/* The phases of vh_diff.h, in running order. */
-enum {
-	PH_DROP_FK = 1, PH_DROP_CONS, PH_DROP_INDEX, PH_DROP_TABLE, PH_DROP_COLUMN,
-	PH_CREATE_TABLE, PH_ADD_COLUMN, PH_ALTER_COLUMN, PH_ADD_CONS, PH_ADD_INDEX, PH_ADD_FK,
-	PH_COMMENT
-};
-
-/* Steps of one column's alteration: identity must go before NOT NULL can,
- * a default must go (and NOT NULL come) before identity can be added. */
-enum { ST_DROP_IDENTITY, ST_TYPE, ST_DEFAULT, ST_NULLABLE, ST_ADD_IDENTITY };
 
 static const char *const op_names[] = {
 	"add_table",    "remove_table",      "add_column",      "remove_column",
@@ -34,8 +26,7 @@ const char *vh_op_name(vh_op_kind kind)
 }
 
 /* printf into a new string; NULL when out of memory. */
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
+char *vh_diff_fmt(const char *f, ...)
 {
 	va_list ap;
 	char *s;
@@ -48,26 +39,18 @@ static char *fmt(const char *f, ...)
 }
 
 /* 1 when both are NULL or both equal strings. */
-static int same(const char *a, const char *b)
+int vh_diff_same(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
-
 /* ---------------------------------------------------------------------
  * Building the list
  * --------------------------------------------------------------------- */
 
-typedef struct builder {
-	vh_diff *d;
-	const vh_ischema *from;
-	unsigned char *rekey; /* per table of `from`: a key foreign keys may use changes */
-	int oom;
-} builder;
-
 /* Adds an operation. `sql`, `detail` and `review` are taken over (freed on
  * failure); a NULL `sql` means an allocation failed. Failures only set
  * b->oom, so callers chain additions and check once. */
-static vh_op *add(builder *b, vh_op_kind kind, int phase, int step, const char *table,
+vh_op *vh_diff_add(vh_dbuilder *b, vh_op_kind kind, int phase, int step, const char *table,
 		  const char *object, char *detail, char *sql, const char *review)
 {
 	vh_diff *d = b->d;
@@ -110,7 +93,7 @@ fail:
 /* See vh_diff.h. */
 int vh_op_add_review(vh_op *op, const char *text)
 {
-	char *r = op->review ? fmt("%s %s", op->review, text) : strdup(text);
+	char *r = op->review ? vh_diff_fmt("%s %s", op->review, text) : strdup(text);
 
 	if (!r)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
@@ -121,398 +104,22 @@ int vh_op_add_review(vh_op *op, const char *text)
 
 /* COMMENT ON <kind> ... IS `text` (a quoted literal, NULL to remove).
  * The column, constraint and index forms name the table as SQL needs. */
-static void comment(builder *b, const char *kind, const char *table, const char *object,
+void vh_diff_comment(vh_dbuilder *b, const char *kind, const char *table, const char *object,
 		    const char *text)
 {
 	const char *t = text ? text : "NULL";
 	char *sql;
 
 	if (strcmp(kind, "table") == 0)
-		sql = fmt("COMMENT ON TABLE %s IS %s", table, t);
+		sql = vh_diff_fmt("COMMENT ON TABLE %s IS %s", table, t);
 	else if (strcmp(kind, "column") == 0)
-		sql = fmt("COMMENT ON COLUMN %s.%s IS %s", table, object, t);
+		sql = vh_diff_fmt("COMMENT ON COLUMN %s.%s IS %s", table, object, t);
 	else if (strcmp(kind, "constraint") == 0)
-		sql = fmt("COMMENT ON CONSTRAINT %s ON %s IS %s", object, table, t);
+		sql = vh_diff_fmt("COMMENT ON CONSTRAINT %s ON %s IS %s", object, table, t);
 	else
-		sql = fmt("COMMENT ON INDEX %s IS %s", object, t);
-	add(b, VH_OP_MODIFY_COMMENT, PH_COMMENT, 0, table, object, strdup(kind), sql, NULL);
+		sql = vh_diff_fmt("COMMENT ON INDEX %s IS %s", object, t);
+	vh_diff_add(b, VH_OP_MODIFY_COMMENT, PH_COMMENT, 0, table, object, strdup(kind), sql, NULL);
 }
-
-/* ---------------------------------------------------------------------
- * Columns
- * --------------------------------------------------------------------- */
-
-/* serial types stand for integer types with a sequence of their own, so a
- * created table gets its sequence as the model's did. */
-static const char *serial_type(const char *type)
-{
-	if (strcmp(type, "bigint") == 0)
-		return "bigserial";
-	if (strcmp(type, "integer") == 0)
-		return "serial";
-	if (strcmp(type, "smallint") == 0)
-		return "smallserial";
-	return type;
-}
-
-/* "name type [COLLATE c] [identity | generated | DEFAULT d] [NOT NULL]" */
-static char *column_def(const vh_icolumn *c)
-{
-	const char *extra = "", *x1 = "", *x2 = "";
-
-	if (c->identity)
-		extra = c->identity == 'a' ? " GENERATED ALWAYS AS IDENTITY"
-					   : " GENERATED BY DEFAULT AS IDENTITY";
-	else if (c->generated)
-		extra = " GENERATED ALWAYS AS (", x1 = c->generated, x2 = ") STORED";
-	else if (c->def)
-		extra = " DEFAULT ", x1 = c->def;
-	return fmt("%s %s%s%s%s%s%s%s", c->name, c->serial ? serial_type(c->type) : c->type,
-		   c->collation ? " COLLATE " : "", c->collation ? c->collation : "", extra, x1,
-		   x2, c->notnull ? " NOT NULL" : "");
-}
-
-/* The column, constraint or index of that (quoted) name, or NULL. Linear:
- * tables have few of each. */
-static const vh_icolumn *find_column(const vh_itable *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncols; i++)
-		if (strcmp(t->cols[i].name, name) == 0)
-			return &t->cols[i];
-	return NULL;
-}
-
-/* "always", "by default" or "none", for details. */
-static const char *identity_name(char identity)
-{
-	return identity == 'a' ? "always" : identity == 'd' ? "by default" : "none";
-}
-
-/* The review note of a dropped table or column. Static text. */
-static const char *rename_note(const char *what)
-{
-	return strcmp(what, "table") == 0
-		       ? "Drops the table and its data. A renamed table shows as a drop and a "
-			 "create (vhost does not guess renames): if that is what happened, "
-			 "write ALTER TABLE ... RENAME TO ... instead."
-		       : "Drops the column and its data. A renamed column shows as a drop and "
-			 "an add (vhost does not guess renames): if that is what happened, write "
-			 "ALTER TABLE ... RENAME COLUMN ... TO ... instead.";
-}
-
-/* ADD COLUMN with everything inline, and its comment. */
-static void add_column(builder *b, const vh_itable *t, const vh_icolumn *c)
-{
-	char *def = column_def(c);
-	int needs_value = c->notnull && !c->def && !c->identity && !c->serial && !c->generated;
-
-	add(b, VH_OP_ADD_COLUMN, PH_ADD_COLUMN, 0, t->name, c->name,
-	    def ? strdup(def) : NULL, def ? fmt("ALTER TABLE %s ADD COLUMN %s", t->name, def) : NULL,
-	    needs_value ? "NOT NULL without a default: fails if the table has rows; add a "
-			  "default or add the column nullable, backfill, then SET NOT NULL."
-			: NULL);
-	free(def);
-	if (c->comment)
-		comment(b, "column", t->name, c->name, c->comment);
-}
-
-/* DROP COLUMN, with `why` as its review note (NULL: the rename note). */
-static void remove_column(builder *b, const vh_itable *t, const vh_icolumn *c, const char *why)
-{
-	add(b, VH_OP_REMOVE_COLUMN, PH_DROP_COLUMN, 0, t->name, c->name, NULL,
-	    fmt("ALTER TABLE %s DROP COLUMN %s", t->name, c->name), why ? why : rename_note("column"));
-}
-
-/* One column present on both sides. */
-static void alter_column(builder *b, const vh_itable *t, const vh_icolumn *f, const vh_icolumn *c)
-{
-	const char *tn = t->name, *cn = c->name;
-
-	if (!same(f->generated, c->generated) || f->serial != c->serial) {
-		static const char why[] =
-			"The column's generation expression or serial sequence changed, which "
-			"ALTER COLUMN cannot do: it is dropped and added again, and its data is lost.";
-		remove_column(b, t, f, why);
-		add_column(b, t, c);
-		return;
-	}
-	if (f->identity && !c->identity)
-		add(b, VH_OP_MODIFY_IDENTITY, PH_ALTER_COLUMN, ST_DROP_IDENTITY, tn, cn,
-		    fmt("%s -> none", identity_name(f->identity)),
-		    fmt("ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY", tn, cn), NULL);
-	if (strcmp(f->type, c->type) != 0 || !same(f->collation, c->collation)) {
-		int widens = same(f->collation, c->collation) && vh_type_widens(f->type, c->type);
-		char *review = widens ? NULL
-				      : fmt("Type change %s -> %s may fail or lose data (narrowing, "
-					    "or no cast): check the USING expression.",
-					    f->type, c->type);
-
-		add(b, VH_OP_MODIFY_TYPE, PH_ALTER_COLUMN, ST_TYPE, tn, cn,
-		    fmt("%s%s%s -> %s%s%s", f->type, f->collation ? " COLLATE " : "",
-			f->collation ? f->collation : "", c->type, c->collation ? " COLLATE " : "",
-			c->collation ? c->collation : ""),
-		    fmt("ALTER TABLE %s ALTER COLUMN %s TYPE %s%s%s USING %s::%s", tn, cn, c->type,
-			c->collation ? " COLLATE " : "", c->collation ? c->collation : "", cn,
-			c->type),
-		    review);
-		free(review);
-	}
-	if (!same(f->def, c->def))
-		add(b, VH_OP_MODIFY_DEFAULT, PH_ALTER_COLUMN, ST_DEFAULT, tn, cn,
-		    fmt("%s -> %s", f->def ? f->def : "none", c->def ? c->def : "none"),
-		    c->def ? fmt("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", tn, cn, c->def)
-			   : fmt("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", tn, cn),
-		    NULL);
-	if (f->notnull != c->notnull)
-		add(b, VH_OP_MODIFY_NULLABLE, PH_ALTER_COLUMN, ST_NULLABLE, tn, cn,
-		    fmt("%s", c->notnull ? "NULL -> NOT NULL" : "NOT NULL -> NULL"),
-		    fmt("ALTER TABLE %s ALTER COLUMN %s %s NOT NULL", tn, cn,
-			c->notnull ? "SET" : "DROP"),
-		    c->notnull ? "SET NOT NULL fails if the column holds NULLs: backfill them "
-				 "first (an UPDATE before this statement)."
-			       : NULL);
-	if (c->identity && c->identity != f->identity)
-		add(b, VH_OP_MODIFY_IDENTITY, PH_ALTER_COLUMN, ST_ADD_IDENTITY, tn, cn,
-		    fmt("%s -> %s", identity_name(f->identity), identity_name(c->identity)),
-		    f->identity ? fmt("ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s", tn, cn,
-				      c->identity == 'a' ? "ALWAYS" : "BY DEFAULT")
-				: fmt("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY",
-				      tn, cn, c->identity == 'a' ? "ALWAYS" : "BY DEFAULT"),
-		    f->identity ? NULL
-				: "The identity sequence starts at 1: if the table has rows, "
-				  "move it past them (ALTER COLUMN ... RESTART WITH ...).");
-	if (!same(f->comment, c->comment))
-		comment(b, "column", tn, cn, c->comment);
-}
-
-/* ---------------------------------------------------------------------
- * Constraints and indexes
- * --------------------------------------------------------------------- */
-
-/* See find_column. */
-static const vh_icons *find_cons(const vh_itable *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; t && i < t->ncons; i++)
-		if (strcmp(t->cons[i].name, name) == 0)
-			return &t->cons[i];
-	return NULL;
-}
-
-/* See find_column. */
-static const vh_iindex *find_index(const vh_itable *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; t && i < t->nidx; i++)
-		if (strcmp(t->idx[i].name, name) == 0)
-			return &t->idx[i];
-	return NULL;
-}
-
-/* ADD CONSTRAINT (unless CREATE TABLE already holds it) and its comment. */
-static void add_cons(builder *b, const vh_itable *t, const vh_icons *k, int inline_done)
-{
-	int fk = k->type == 'f';
-
-	if (!inline_done)
-		add(b, fk ? VH_OP_ADD_FK : VH_OP_ADD_CONSTRAINT, fk ? PH_ADD_FK : PH_ADD_CONS, 0,
-		    t->name, k->name, strdup(k->def),
-		    fmt("ALTER TABLE %s ADD CONSTRAINT %s %s", t->name, k->name, k->def), NULL);
-	if (k->comment)
-		comment(b, "constraint", t->name, k->name, k->comment);
-}
-
-/* DROP CONSTRAINT, in phase 1 for a foreign key, 2 otherwise. */
-static void remove_cons(builder *b, const vh_itable *t, const vh_icons *k)
-{
-	int fk = k->type == 'f';
-
-	add(b, fk ? VH_OP_REMOVE_FK : VH_OP_REMOVE_CONSTRAINT, fk ? PH_DROP_FK : PH_DROP_CONS, 0,
-	    t->name, k->name, strdup(k->def),
-	    fmt("ALTER TABLE %s DROP CONSTRAINT %s", t->name, k->name), NULL);
-}
-
-/* CREATE INDEX from the definition's tail, and its comment. */
-static void add_index(builder *b, const vh_itable *t, const vh_iindex *x)
-{
-	char *sql = fmt("CREATE %sINDEX %s ON %s %s", x->unique ? "UNIQUE " : "", x->name,
-			t->name, x->body);
-
-	add(b, VH_OP_ADD_INDEX, PH_ADD_INDEX, 0, t->name, x->name,
-	    fmt("%sINDEX %s", x->unique ? "UNIQUE " : "", x->body), sql, NULL);
-	if (x->comment)
-		comment(b, "index", t->name, x->name, x->comment);
-}
-
-/* DROP INDEX. */
-static void remove_index(builder *b, const vh_itable *t, const vh_iindex *x)
-{
-	add(b, VH_OP_REMOVE_INDEX, PH_DROP_INDEX, 0, t->name, x->name,
-	    fmt("%sINDEX %s", x->unique ? "UNIQUE " : "", x->body),
-	    fmt("DROP INDEX %s", x->name), NULL);
-}
-
-/* 1 when a primary key, unique constraint or unique index of `f` goes or
- * changes in `t`: a foreign key elsewhere may depend on it, and PostgreSQL
- * will not drop it from under one. */
-static int keys_change(const vh_itable *f, const vh_itable *t)
-{
-	size_t i;
-
-	for (i = 0; i < f->ncons; i++) {
-		const vh_icons *k = find_cons(t, f->cons[i].name);
-
-		if ((f->cons[i].type == 'p' || f->cons[i].type == 'u') &&
-		    (!k || k->type != f->cons[i].type || strcmp(k->def, f->cons[i].def) != 0))
-			return 1;
-	}
-	for (i = 0; i < f->nidx; i++) {
-		const vh_iindex *x = find_index(t, f->idx[i].name);
-
-		if (f->idx[i].unique && (!x || !x->unique || strcmp(x->body, f->idx[i].body) != 0))
-			return 1;
-	}
-	return 0;
-}
-
-/* A foreign key that stays as it is but refers to a table whose keys
- * change: dropped before and added back after, so the key can change. */
-static int refers_to_rekeyed(const builder *b, const vh_icons *k)
-{
-	const vh_itable *r = k->type == 'f' && k->ref_table ? vh_ischema_table(b->from, k->ref_table)
-							     : NULL;
-
-	return r && b->rekey[r - b->from->tables];
-}
-
-/* Constraints and indexes of a table on both sides, matched by name; a
- * changed one is dropped and made again. */
-static void diff_keys(builder *b, const vh_itable *f, const vh_itable *t)
-{
-	size_t i;
-
-	for (i = 0; i < f->ncons; i++) {
-		const vh_icons *k = find_cons(t, f->cons[i].name);
-
-		if (!k || k->type != f->cons[i].type || strcmp(k->def, f->cons[i].def) != 0 ||
-		    refers_to_rekeyed(b, &f->cons[i]))
-			remove_cons(b, f, &f->cons[i]);
-	}
-	for (i = 0; i < t->ncons; i++) {
-		const vh_icons *k = &t->cons[i], *o = find_cons(f, k->name);
-
-		if (!o || o->type != k->type || strcmp(o->def, k->def) != 0 || refers_to_rekeyed(b, o))
-			add_cons(b, t, k, 0);
-		else if (!same(o->comment, k->comment))
-			comment(b, "constraint", t->name, k->name, k->comment);
-	}
-	for (i = 0; i < f->nidx; i++) {
-		const vh_iindex *x = find_index(t, f->idx[i].name);
-
-		if (!x || x->unique != f->idx[i].unique || strcmp(x->body, f->idx[i].body) != 0)
-			remove_index(b, f, &f->idx[i]);
-	}
-	for (i = 0; i < t->nidx; i++) {
-		const vh_iindex *x = &t->idx[i], *o = find_index(f, x->name);
-
-		if (!o || o->unique != x->unique || strcmp(o->body, x->body) != 0)
-			add_index(b, t, x);
-		else if (!same(o->comment, x->comment))
-			comment(b, "index", t->name, x->name, x->comment);
-	}
-}
-
-/* ---------------------------------------------------------------------
- * Tables
- * --------------------------------------------------------------------- */
-
-/* CREATE TABLE with the columns and every constraint but foreign keys,
- * which come after all tables exist. NULL when out of memory. */
-static char *create_table_sql(const vh_itable *t)
-{
-	char *sql = fmt("CREATE TABLE %s (", t->name), *next;
-	const char *sep = "\n  ";
-	size_t i;
-
-	for (i = 0; sql && i < t->ncols; i++) {
-		char *def = column_def(&t->cols[i]);
-
-		next = def ? fmt("%s%s%s", sql, sep, def) : NULL;
-		free(def);
-		free(sql);
-		sql = next;
-		sep = ",\n  ";
-	}
-	for (i = 0; sql && i < t->ncons; i++) {
-		if (t->cons[i].type == 'f')
-			continue;
-		next = fmt("%s%sCONSTRAINT %s %s", sql, sep, t->cons[i].name, t->cons[i].def);
-		free(sql);
-		sql = next;
-		sep = ",\n  ";
-	}
-	next = sql ? fmt("%s%s)", sql, t->ncols || t->ncons ? "\n" : "") : NULL;
-	free(sql);
-	return next;
-}
-
-/* A table only in the model: CREATE TABLE, then its comments, foreign
- * keys and indexes as operations of their own phases. */
-static void create_table(builder *b, const vh_itable *t)
-{
-	size_t i;
-
-	add(b, VH_OP_ADD_TABLE, PH_CREATE_TABLE, 0, t->name, NULL, NULL, create_table_sql(t), NULL);
-	if (t->comment)
-		comment(b, "table", t->name, NULL, t->comment);
-	for (i = 0; i < t->ncols; i++)
-		if (t->cols[i].comment)
-			comment(b, "column", t->name, t->cols[i].name, t->cols[i].comment);
-	for (i = 0; i < t->ncons; i++)
-		add_cons(b, t, &t->cons[i], t->cons[i].type != 'f');
-	for (i = 0; i < t->nidx; i++)
-		add_index(b, t, &t->idx[i]);
-}
-
-/* Its foreign keys go first, on their own, so that dropped tables that
- * refer to each other drop in any order. */
-static void drop_table(builder *b, const vh_itable *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncons; i++)
-		if (t->cons[i].type == 'f')
-			remove_cons(b, t, &t->cons[i]);
-	add(b, VH_OP_REMOVE_TABLE, PH_DROP_TABLE, 0, t->name, NULL, NULL,
-	    fmt("DROP TABLE %s", t->name), rename_note("table"));
-}
-
-/* A table on both sides: columns matched by name, then keys, then the
- * table's comment. */
-static void diff_table(builder *b, const vh_itable *f, const vh_itable *t)
-{
-	size_t i;
-
-	for (i = 0; i < f->ncols; i++)
-		if (!find_column(t, f->cols[i].name))
-			remove_column(b, f, &f->cols[i], NULL);
-	for (i = 0; i < t->ncols; i++) {
-		const vh_icolumn *o = find_column(f, t->cols[i].name);
-
-		if (o)
-			alter_column(b, t, o, &t->cols[i]);
-		else
-			add_column(b, t, &t->cols[i]);
-	}
-	diff_keys(b, f, t);
-	if (!same(f->comment, t->comment))
-		comment(b, "table", t->name, NULL, t->comment);
-}
-
 /* ---------------------------------------------------------------------
  * The diff
  * --------------------------------------------------------------------- */
@@ -536,7 +143,7 @@ static int cmp_op(const void *pa, const void *pb)
 /* See vh_diff.h. */
 int vh_diff_compute(vh_diff **out, const vh_ischema *from, const vh_ischema *to)
 {
-	builder b = {0};
+	vh_dbuilder b = {0};
 	size_t i = 0, j = 0;
 
 	*out = NULL;
@@ -548,7 +155,7 @@ int vh_diff_compute(vh_diff **out, const vh_ischema *from, const vh_ischema *to)
 	for (i = 0; i < from->ntables; i++) {
 		const vh_itable *t = vh_ischema_table(to, from->tables[i].name);
 
-		b.rekey[i] = t && keys_change(&from->tables[i], t);
+		b.rekey[i] = t && vh_diff_keys_change(&from->tables[i], t);
 	}
 	i = 0;
 	/* Both sides are sorted by name: a merge join. */
@@ -558,11 +165,11 @@ int vh_diff_compute(vh_diff **out, const vh_ischema *from, const vh_ischema *to)
 					   : strcmp(from->tables[i].name, to->tables[j].name);
 
 		if (c < 0)
-			drop_table(&b, &from->tables[i++]);
+			vh_diff_drop_table(&b, &from->tables[i++]);
 		else if (c > 0)
-			create_table(&b, &to->tables[j++]);
+			vh_diff_create_table(&b, &to->tables[j++]);
 		else
-			diff_table(&b, &from->tables[i++], &to->tables[j++]);
+			vh_diff_table(&b, &from->tables[i++], &to->tables[j++]);
 	}
 	free(b.rekey);
 	if (b.oom) {
@@ -598,9 +205,9 @@ void vh_diff_free(vh_diff *d)
 char *vh_op_describe(const vh_op *op)
 {
 	if (op->kind == VH_OP_MODIFY_COMMENT)
-		return fmt("%s %s %s%s%s", vh_op_name(op->kind), op->detail ? op->detail : "",
+		return vh_diff_fmt("%s %s %s%s%s", vh_op_name(op->kind), op->detail ? op->detail : "",
 			   op->table, op->object ? "." : "", op->object ? op->object : "");
-	return fmt("%s %s%s%s%s%s", vh_op_name(op->kind), op->table, op->object ? "." : "",
+	return vh_diff_fmt("%s %s%s%s%s%s", vh_op_name(op->kind), op->table, op->object ? "." : "",
 		   op->object ? op->object : "", op->detail ? ": " : "",
 		   op->detail ? op->detail : "");
 }

@@ -1,0 +1,67 @@
+/* vh_diff_int.h - what the files of the diff share: the phases and
+ * column steps of vh_diff.h, the builder that collects operations, and
+ * each object kind's entry points. Private to host/schema. */
+#ifndef VH_DIFF_INT_H
+#define VH_DIFF_INT_H
+
+#include "vh_diff.h"
+
+/* The phases of vh_diff.h, in running order. */
+enum {
+	PH_DROP_FK = 1, PH_DROP_CONS, PH_DROP_INDEX, PH_DROP_TABLE, PH_DROP_COLUMN,
+	PH_CREATE_TABLE, PH_ADD_COLUMN, PH_ALTER_COLUMN, PH_ADD_CONS, PH_ADD_INDEX, PH_ADD_FK,
+	PH_COMMENT
+};
+
+/* Steps of one column's alteration: identity must go before NOT NULL can,
+ * a default must go (and NOT NULL come) before identity can be added. */
+enum { ST_DROP_IDENTITY, ST_TYPE, ST_DEFAULT, ST_NULLABLE, ST_ADD_IDENTITY };
+
+/* The diff being built. */
+typedef struct vh_dbuilder {
+	vh_diff *d;
+	const vh_ischema *from;
+	unsigned char *rekey; /* per table of `from`: a key foreign keys may use changes */
+	int oom;
+} vh_dbuilder;
+
+/* printf into a new string; NULL when out of memory. */
+char *vh_diff_fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+/* 1 when both are NULL or both equal strings. */
+int vh_diff_same(const char *a, const char *b);
+
+/* Adds an operation. `sql`, `detail` are taken over (freed on failure),
+ * `review` copied; a NULL `sql` means an allocation failed. Failures only
+ * set b->oom, so callers chain additions and check once. */
+vh_op *vh_diff_add(vh_dbuilder *b, vh_op_kind kind, int phase, int step, const char *table,
+		   const char *object, char *detail, char *sql, const char *review);
+
+/* COMMENT ON <kind> (table, column, constraint, index) ... IS `text` (a
+ * quoted literal, NULL to remove). */
+void vh_diff_comment(vh_dbuilder *b, const char *kind, const char *table, const char *object,
+		     const char *text);
+
+/* Columns (vh_diff_columns.c). */
+char *vh_diff_column_def(const vh_icolumn *c);
+const vh_icolumn *vh_diff_find_column(const vh_itable *t, const char *name);
+const char *vh_diff_rename_note(const char *what);
+void vh_diff_add_column(vh_dbuilder *b, const vh_itable *t, const vh_icolumn *c);
+void vh_diff_remove_column(vh_dbuilder *b, const vh_itable *t, const vh_icolumn *c,
+			   const char *why);
+void vh_diff_alter_column(vh_dbuilder *b, const vh_itable *t, const vh_icolumn *f,
+			  const vh_icolumn *c);
+
+/* Constraints and indexes (vh_diff_keys.c). */
+void vh_diff_add_cons(vh_dbuilder *b, const vh_itable *t, const vh_icons *k, int inline_done);
+void vh_diff_remove_cons(vh_dbuilder *b, const vh_itable *t, const vh_icons *k);
+void vh_diff_add_index(vh_dbuilder *b, const vh_itable *t, const vh_iindex *x);
+int vh_diff_keys_change(const vh_itable *f, const vh_itable *t);
+void vh_diff_keys(vh_dbuilder *b, const vh_itable *f, const vh_itable *t);
+
+/* Tables (vh_diff_tables.c). */
+void vh_diff_create_table(vh_dbuilder *b, const vh_itable *t);
+void vh_diff_drop_table(vh_dbuilder *b, const vh_itable *t);
+void vh_diff_table(vh_dbuilder *b, const vh_itable *f, const vh_itable *t);
+
+#endif
