@@ -71,13 +71,28 @@ int vh_cmd_check(vh_app *app, int argc, char **argv)
 		printf("New upgrade operations detected: [\n");
 		vh_autogen_print(stdout, up);
 		printf("]\n");
+	}
+	if (up->nunmodelled) {
+		size_t i;
+
+		/* Never "no changes" while a kind vhost does not generate differs. */
+		printf("Differences autogenerate does not generate (write them by hand): [\n");
+		for (i = 0; i < up->nunmodelled; i++)
+			printf("  %s\n", up->unmodelled[i]);
+		printf("]\n");
+	}
+	if (up->nops && !up->nunmodelled)
 		rc = vh_error_set(VH_ERR_GENERIC,
 				  "New upgrade operations detected: the database differs from the "
 				  "model in %zu operation%s (vhost revision --autogenerate writes them)",
 				  up->nops, up->nops == 1 ? "" : "s");
-		goto done;
-	}
-	if (!app->quiet)
+	else if (up->nunmodelled)
+		rc = vh_error_set(VH_ERR_GENERIC,
+				  "the database differs from the model in %zu operation%s and in %zu "
+				  "difference%s autogenerate does not generate",
+				  up->nops, up->nops == 1 ? "" : "s", up->nunmodelled,
+				  up->nunmodelled == 1 ? "" : "s");
+	if (rc == 0 && !app->quiet)
 		printf("No new upgrade operations detected.\n");
 done:
 	vh_diff_free(up);

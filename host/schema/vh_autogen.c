@@ -3,12 +3,14 @@
  * by vh_model.c, the diff written as C by vh_autogen_render.c). */
 #include "vh_autogen.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vh_db.h"
 #include "vh_error.h"
 #include "vh_introspect.h"
+#include "vh_inventory.h"
 #include "vh_model.h"
 #include "vh_tables.h"
 
@@ -62,6 +64,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 		    const char *model_path, const char *const *exclude)
 {
 	vh_ischema *db = NULL, *want = NULL;
+	vh_catalog *cdb = NULL, *cwant = NULL;
 	char scratch[64], *qscratch = NULL, *sql = NULL;
 	const char *params[1] = {scratch};
 	PGresult *res = NULL;
@@ -87,6 +90,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	open = 1;
 	/* The target first: whatever the model does cannot show in it. */
 	if ((rc = vh_introspect(&db, conn, schema, exclude)) < 0 ||
+	    (rc = vh_catalog_snapshot(&cdb, conn, schema, exclude)) < 0 ||
 	    (rc = vh_db_exec(conn, "creating the model's scratch schema", sql)) < 0)
 		goto done;
 	res = PQexec(conn, m.text);
@@ -129,9 +133,14 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	}
 	PQclear(res);
 	res = NULL;
-	if ((rc = vh_introspect(&want, conn, scratch, exclude)) < 0)
+	if ((rc = vh_introspect(&want, conn, scratch, exclude)) < 0 ||
+	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0)
 		goto done;
 	if ((rc = vh_diff_compute(up, db, want)) < 0 || (rc = vh_diff_compute(down, want, db)) < 0)
+		goto done;
+	if ((rc = vh_inventory_unmodelled(&(*up)->unmodelled, &(*up)->nunmodelled, cdb, cwant)) < 0 ||
+	    (rc = vh_inventory_unmodelled(&(*down)->unmodelled, &(*down)->nunmodelled, cwant,
+					  cdb)) < 0)
 		goto done;
 	rc = check_nulls(conn, schema, *up);
 done:
@@ -145,6 +154,8 @@ done:
 	}
 	vh_ischema_free(db);
 	vh_ischema_free(want);
+	vh_catalog_free(cdb);
+	vh_catalog_free(cwant);
 	if (qscratch)
 		PQfreemem(qscratch);
 	free(sql);
@@ -226,7 +237,9 @@ int vh_autogen_bodies(vh_app *app, const char *const *parents, size_t nparents,
 		vh_app_info(app, "Detected %s", what ? what : vh_op_name(up->ops[i].kind));
 		free(what);
 	}
-	if (!up->nops)
+	for (i = 0; i < up->nunmodelled; i++)
+		fprintf(stderr, "Not generated (write it by hand): %s\n", up->unmodelled[i]);
+	if (!up->nops && !up->nunmodelled)
 		vh_app_info(app, "No changes in schema detected.");
 	/* The model as configured, relative to the ini file when inside it. */
 	source = app->cfg->model;

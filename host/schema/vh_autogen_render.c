@@ -110,6 +110,27 @@ static void put_literal(buf *b, const char *sql, const char *indent)
 	} while (*p);
 }
 
+/* The differences no operation covers, as REVIEW notes at the top of the
+ * body: the revision is not the whole change, and says so. */
+static void put_unmodelled(buf *b, const vh_diff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nunmodelled; i++) {
+		char *note;
+
+		if (asprintf(&note, "REVIEW: not generated, write it here by hand: %s",
+			     d->unmodelled[i]) < 0) {
+			b->oom = 1;
+			return;
+		}
+		put_comment(b, note);
+		free(note);
+	}
+	if (d->nunmodelled)
+		put(b, "\n");
+}
+
 /* One function body for `d`. */
 static char *render_body(const vh_diff *d, const char *source, const char *direction)
 {
@@ -118,6 +139,7 @@ static char *render_body(const vh_diff *d, const char *source, const char *direc
 
 	for (i = 0; i < d->nops; i++)
 		reviews += d->ops[i].review != NULL;
+	put_unmodelled(&b, d);
 	if (!d->nops) {
 		put(&b, "\t/* vhost autogenerate: no changes detected against %s. */\n"
 			"\t(void)ctx;\n\treturn 0;",

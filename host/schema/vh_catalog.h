@@ -16,9 +16,14 @@
  * with their actions and deferrability, NOT VALID), indexes, triggers,
  * row-level-security policies, comments on tables and columns, enum, domain
  * and composite types, functions and procedures (signature, result,
- * language, volatility and a digest of the body), and extensions installed
- * in the schema (their own members are left out). Not covered: privileges,
- * ownership, statistics targets, storage parameters. Column order is not
+ * language, volatility and a digest of the body), extensions installed in
+ * the schema (their own members are left out), storage parameters and view
+ * options, privileges other than the owner's (on relations, columns,
+ * routines, types; default privileges), publications holding the schema's
+ * tables, event triggers, rules, extended statistics, collations,
+ * operators, text search configurations, conversions, and comments on all
+ * of these. Not covered: ownership, statistics targets, privileges on the
+ * schema itself. Column order is not
  * compared: drop-and-re-add moves a column to the end, and nothing but
  * SELECT * can tell. */
 #ifndef VH_CATALOG_H
@@ -81,6 +86,13 @@ int vh_catalog_equal(const vh_catalog *a, const vh_catalog *b);
  * Returns the number of lines written (0 when equal). `out` NULL only
  * counts. */
 size_t vh_catalog_diff(FILE *out, const vh_catalog *a, const vh_catalog *b, const char *indent);
+
+/* Calls fn(ctx, a_entry, b_entry) for each difference from `a` to `b`, in
+ * order: (entry, NULL) only in a, (NULL, entry) only in b, (entry, entry)
+ * in both with different definitions. Returns the number of calls. */
+typedef void (*vh_catalog_walk_fn)(void *ctx, const vh_catalog_entry *a,
+				   const vh_catalog_entry *b);
+size_t vh_catalog_walk(const vh_catalog *a, const vh_catalog *b, vh_catalog_walk_fn fn, void *ctx);
 
 /* Row counts: not the catalog, but what `vhost test` and the dry-run tests
  * compare next to it. */

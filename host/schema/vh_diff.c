@@ -196,6 +196,9 @@ void vh_diff_free(vh_diff *d)
 		free(d->ops[i].sql);
 		free(d->ops[i].review);
 	}
+	for (i = 0; i < d->nunmodelled; i++)
+		free(d->unmodelled[i]);
+	free(d->unmodelled);
 	free(d->ops);
 	free(d);
 }

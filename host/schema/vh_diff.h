@@ -58,6 +58,10 @@ typedef struct vh_diff {
 	vh_op *ops; /* in running order */
 	size_t nops;
 	size_t cap;
+	/* Differences no operation covers (vh_inventory.h), "kind name: from
+	 * -> to"; filled by autogenerate, NULL-terminated or NULL. */
+	char **unmodelled;
+	size_t nunmodelled;
 } vh_diff;
 
 /* The operations that make `from` look like `to`, in running order. On

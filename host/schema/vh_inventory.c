@@ -1,0 +1,148 @@
+/* vh_inventory.c - sorting the catalog differences of two schemas into
+ * those the diff generates and those it does not, which are named (see
+ * vh_inventory.h for the rules). */
+#include "vh_inventory.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vh_error.h"
+
+/* Catalog kinds with operations of their own in the diff. */
+static const char *const modelled_kinds[] = {
+	NULL,
+};
+
+int vh_inventory_modelled_kind(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; modelled_kinds[i]; i++)
+		if (strcmp(kind, modelled_kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+typedef struct inv {
+	const vh_catalog *from, *to;
+	char **lines;
+	size_t n, cap;
+	int oom;
+} inv;
+
+/* 1 when the relation `owner` (name up to `len`) is, on each side that has
+ * it, an ordinary table or a relation of a modelled kind, and some side has
+ * it: what hangs off it is then the diff's. */
+static int owner_modelled(const inv *v, const char *name, size_t len)
+{
+	static const char *const kinds[] = {"table", "view", "materialized view"};
+	const vh_catalog *cats[2] = {v->from, v->to};
+	char owner[512];
+	int found = 0;
+	size_t s, k;
+
+	if (len >= sizeof(owner))
+		return 0;
+	memcpy(owner, name, len);
+	owner[len] = '\0';
+	for (s = 0; s < 2; s++)
+		for (k = 0; k < 3; k++) {
+			const vh_catalog_entry *e = vh_catalog_find(cats[s], kinds[k], owner);
+
+			if (!e)
+				continue;
+			if (k == 0 ? strstr(e->def, "partition") != NULL
+				   : !vh_inventory_modelled_kind(kinds[k]))
+				return 0;
+			found = 1;
+		}
+	return found;
+}
+
+/* 1 when the diff generates this difference. */
+static int modelled(const inv *v, const vh_catalog_entry *a, const vh_catalog_entry *b)
+{
+	const vh_catalog_entry *e = a ? a : b;
+	const char *k = e->kind;
+
+	if (strcmp(k, "table") == 0)
+		return !(a && b) && !strstr(e->def, "partition");
+	if (strcmp(k, "column") == 0 || strcmp(k, "constraint") == 0 || strcmp(k, "index") == 0 ||
+	    (strcmp(k, "trigger") == 0 && vh_inventory_modelled_kind(k)))
+		return owner_modelled(v, e->name, strcspn(e->name, "."));
+	if (strcmp(k, "comment") == 0) {
+		if (!strchr(e->name, ' '))
+			return owner_modelled(v, e->name, strcspn(e->name, "."));
+		if (strncmp(e->name, "table constraint ", 17) == 0) {
+			const char *on = strstr(e->name, " on ");
+
+			return on && owner_modelled(v, on + 4, strlen(on + 4));
+		}
+		return strncmp(e->name, "index ", 6) == 0;
+	}
+	if (strcmp(k, "sequence") == 0 && strstr(e->def, " owned by ")) {
+		/* A serial or identity column's: comes and goes with it. */
+		if (!(a && b))
+			return 1;
+		return !strstr(a->def, "(identity)") && !strstr(b->def, "(identity)");
+	}
+	if (vh_inventory_modelled_kind(k))
+		return 1;
+	/* What every new type or routine is given. */
+	if (!(a && b) && (strcmp(k, "type privilege") == 0 || strcmp(k, "routine privilege") == 0) &&
+	    strstr(e->name, " to PUBLIC") && (strcmp(e->def, "USAGE") == 0 ||
+					      strcmp(e->def, "EXECUTE") == 0))
+		return 1;
+	return 0;
+}
+
+static void walk(void *ctx, const vh_catalog_entry *a, const vh_catalog_entry *b)
+{
+	inv *v = ctx;
+	const vh_catalog_entry *e = a ? a : b;
+	char *line;
+
+	if (v->oom || modelled(v, a, b))
+		return;
+	if (v->n + 1 >= v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		char **grown = realloc(v->lines, cap * sizeof(char *));
+
+		if (!grown) {
+			v->oom = 1;
+			return;
+		}
+		v->lines = grown;
+		v->cap = cap;
+	}
+	if (asprintf(&line, "%s %s: %s -> %s", e->kind, e->name,
+		     a ? (*a->def ? a->def : "(exists)") : "(none)",
+		     b ? (*b->def ? b->def : "(exists)") : "(none)") < 0) {
+		v->oom = 1;
+		return;
+	}
+	v->lines[v->n++] = line;
+	v->lines[v->n] = NULL;
+}
+
+int vh_inventory_unmodelled(char ***lines, size_t *n, const vh_catalog *from,
+			    const vh_catalog *to)
+{
+	inv v = {0};
+
+	v.from = from;
+	v.to = to;
+	vh_catalog_walk(from, to, walk, &v);
+	if (v.oom || !(v.lines || (v.lines = calloc(1, sizeof(char *))))) {
+		for (size_t i = 0; i < v.n; i++)
+			free(v.lines[i]);
+		free(v.lines);
+		*lines = NULL;
+		*n = 0;
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	*lines = v.lines;
+	*n = v.n;
+	return 0;
+}
