@@ -63,6 +63,12 @@ const vh_cmd vh_commands[] = {
 	 "  exits 1 if any plugin does not load\n"},
 	{"check", vh_cmd_check, "check", "Exit 1 unless the database is at the head revision(s) and matches the model",
 	 "  with `model` set, lists the operations that would bring the database to the model\n"},
+	{"drift", vh_cmd_drift, "drift [--json] [--yes]",
+	 "Compare the schema with what the revision chain builds at the database's revision",
+	 "  builds the chain at the recorded revision(s) in a scratch database (or schema)\n"
+	 "  --json          machine-readable output\n"
+	 "  --yes           confirm a scratch schema in an environment that requires it\n"
+	 "  exits 1 listing every difference (object, the chain's, the database's), 0 when none\n"},
 	{"test", vh_cmd_test, "test [--allow-branches] [--sample-data FILE --sample-after REV] [--keep] [--yes]",
 	 "Test every revision in a scratch database: upgrade, downgrade, upgrade again",
 	 "  --allow-branches      several heads are intended (else a failed check)\n"

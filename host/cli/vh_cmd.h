@@ -68,6 +68,7 @@ int vh_cmd_show(vh_app *app, int argc, char **argv);
 int vh_cmd_plugins(vh_app *app, int argc, char **argv);
 int vh_cmd_check(vh_app *app, int argc, char **argv);
 int vh_cmd_test(vh_app *app, int argc, char **argv);
+int vh_cmd_drift(vh_app *app, int argc, char **argv);
 int vh_cmd_revision(vh_app *app, int argc, char **argv);
 int vh_cmd_merge(vh_app *app, int argc, char **argv);
 
