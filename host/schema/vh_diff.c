@@ -17,6 +17,8 @@ static const char *const op_names[] = {
 	"modify_type",  "modify_nullable",   "modify_default",  "modify_identity",
 	"add_constraint", "remove_constraint", "add_fk",        "remove_fk",
 	"add_index",    "remove_index",      "modify_comment",
+	"add",          "remove",            "replace",         "recreate",
+	"add_enum_value", "rename_enum_value",
 };
 
 /* See vh_diff.h. */
@@ -131,6 +133,8 @@ static int cmp_op(const void *pa, const void *pb)
 
 	if (a->phase != b->phase)
 		return a->phase - b->phase;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
 	if ((c = strcmp(a->table, b->table)) != 0)
 		return c;
 	if ((c = strcmp(a->object ? a->object : "", b->object ? b->object : "")) != 0)
@@ -171,6 +175,8 @@ int vh_diff_compute(vh_diff **out, const vh_ischema *from, const vh_ischema *to)
 		else
 			vh_diff_table(&b, &from->tables[i++], &to->tables[j++]);
 	}
+	if (!b.oom)
+		vh_diff_objects(&b, from, to);
 	free(b.rekey);
 	if (b.oom) {
 		vh_diff_free(b.d);
@@ -207,6 +213,8 @@ void vh_diff_free(vh_diff *d)
  * column users.email"); the rest read "kind table.object: detail". */
 char *vh_op_describe(const vh_op *op)
 {
+	if (op->kind >= VH_OP_ADD_OBJECT)
+		return vh_diff_fmt("%s %s", vh_op_name(op->kind), op->detail ? op->detail : op->table);
 	if (op->kind == VH_OP_MODIFY_COMMENT)
 		return vh_diff_fmt("%s %s %s%s%s", vh_op_name(op->kind), op->detail ? op->detail : "",
 			   op->table, op->object ? "." : "", op->object ? op->object : "");

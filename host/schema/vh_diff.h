@@ -14,6 +14,11 @@
  *   8 alter columns (drop identity, type, default, nullability, add
  *     identity)   9 add constraints   10 add indexes   11 add foreign keys
  *     (every referenced table and key exists by now)   12 comments.
+ * Around that (vh_diff_objects.c): triggers and views are dropped first and
+ * created last (views in creation order, so a view over a view comes
+ * after it); routines, sequences and enum types are created before the
+ * tables and dropped after the columns stop using them; a view that reads a table whose columns
+ * are dropped or change type is dropped and created again, and says so.
  * A changed constraint or index is dropped and created again. Renames are
  * not guessed: a renamed table or column is a drop and an add, and the drop
  * says so in its review note. */
@@ -39,12 +44,19 @@ typedef enum vh_op_kind {
 	VH_OP_REMOVE_FK,
 	VH_OP_ADD_INDEX,
 	VH_OP_REMOVE_INDEX,
-	VH_OP_MODIFY_COMMENT
+	VH_OP_MODIFY_COMMENT,
+	VH_OP_ADD_OBJECT,     /* enum, sequence, routine, view, trigger */
+	VH_OP_REMOVE_OBJECT,
+	VH_OP_REPLACE_OBJECT, /* CREATE OR REPLACE, ALTER SEQUENCE */
+	VH_OP_RECREATE_OBJECT, /* dropped and created again: one op each way */
+	VH_OP_ADD_ENUM_VALUE,
+	VH_OP_RENAME_ENUM_VALUE
 } vh_op_kind;
 
 typedef struct vh_op {
 	vh_op_kind kind;
-	int phase;    /* 1..12 as above */
+	int phase;    /* see vh_diff_int.h */
+	long order;   /* within a phase: views by creation order */
 	int step;     /* order among one column's alterations */
 	char *table;  /* quoted table name */
 	char *object; /* column, constraint or index name; NULL for a table */

@@ -6,11 +6,17 @@
 
 #include "vh_diff.h"
 
-/* The phases of vh_diff.h, in running order. */
+/* The phases of vh_diff.h, in running order, with the other objects'
+ * around the tables' (vh_diff_objects.c): routines, sequences and enums
+ * are created before the tables and dropped once no column's type or
+ * default uses them any more; a routine dropped to be created again goes
+ * before its new version. */
 enum {
-	PH_DROP_FK = 1, PH_DROP_CONS, PH_DROP_INDEX, PH_DROP_TABLE, PH_DROP_COLUMN,
-	PH_CREATE_TABLE, PH_ADD_COLUMN, PH_ALTER_COLUMN, PH_ADD_CONS, PH_ADD_INDEX, PH_ADD_FK,
-	PH_COMMENT
+	PH_DROP_TRIGGER = 1, PH_DROP_VIEW, PH_DROP_FK, PH_DROP_CONS, PH_DROP_INDEX, PH_DROP_TABLE,
+	PH_DROP_COLUMN, PH_REDROP_ROUTINE, PH_ALTER_ENUM, PH_CREATE_ENUM, PH_SEQUENCE, PH_ROUTINE,
+	PH_CREATE_TABLE, PH_ADD_COLUMN, PH_ALTER_COLUMN, PH_DROP_ROUTINE, PH_DROP_SEQUENCE,
+	PH_DROP_ENUM, PH_ADD_CONS, PH_ADD_INDEX, PH_ADD_FK, PH_SEQUENCE_OWNER, PH_CREATE_VIEW,
+	PH_CREATE_TRIGGER, PH_COMMENT
 };
 
 /* Steps of one column's alteration: identity must go before NOT NULL can,
@@ -58,6 +64,14 @@ void vh_diff_remove_cons(vh_dbuilder *b, const vh_itable *t, const vh_icons *k);
 void vh_diff_add_index(vh_dbuilder *b, const vh_itable *t, const vh_iindex *x);
 int vh_diff_keys_change(const vh_itable *f, const vh_itable *t);
 void vh_diff_keys(vh_dbuilder *b, const vh_itable *f, const vh_itable *t);
+
+/* Enums, sequences, routines, views, triggers (vh_diff_objects.c), after
+ * the tables' operations are in: views over changed tables need them. */
+void vh_diff_objects(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to);
+
+/* An enum whose labels changed (vh_diff_enums.c). */
+void vh_diff_enum(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
+		  const vh_iobject *t);
 
 /* Tables (vh_diff_tables.c). */
 void vh_diff_create_table(vh_dbuilder *b, const vh_itable *t);

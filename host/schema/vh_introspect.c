@@ -86,7 +86,8 @@ int vh_introspect(vh_ischema **out, PGconn *conn, const char *schema,
 		goto done;
 	if ((rc = vh_ireader_tables(&r)) == 0 && (rc = vh_ireader_columns(&r)) == 0 &&
 	    (rc = vh_ireader_constraints(&r)) == 0)
-		rc = vh_ireader_indexes(&r);
+		if ((rc = vh_ireader_indexes(&r)) == 0)
+			rc = vh_ireader_objects(&r);
 	{
 		/* Put the caller's search_path back even after a failure; when
 		 * the transaction is aborted this fails too, and the rollback the
@@ -126,6 +127,7 @@ void vh_ischema_free(vh_ischema *s)
 		free(s->tables[i].idx);
 	}
 	free(s->tables);
+	free(s->objs);
 	vh_arena_free(s->arena);
 	free(s);
 }

@@ -12,8 +12,10 @@
  * columns (type, collation, nullability, default, identity, stored
  * generation, serial), primary key, unique, check, exclusion and foreign
  * key constraints, indexes that back no constraint, and comments on tables,
- * columns, constraints and indexes. Not covered: sequences of their own,
- * views, types, functions, triggers, privileges. */
+ * columns, constraints and indexes; enum types, sequences of their own,
+ * views and materialized views (with their indexes), functions and
+ * procedures, and triggers as vh_iobject. Everything else is left to the
+ * catalog inventory (vh_inventory.h), which names what differs. */
 #ifndef VH_INTROSPECT_H
 #define VH_INTROSPECT_H
 
@@ -63,10 +65,43 @@ typedef struct vh_itable {
 	unsigned int oid;
 } vh_itable;
 
-/* Tables sorted by name (bytewise), so two schemas merge-join. */
+/* An object of its own kind (vh_introspect_objects.c): an enum type, a
+ * sequence (not one a serial or identity column owns), a view or
+ * materialized view, a function or procedure, or a trigger. Every text is
+ * the server's own rendering, unqualified. */
+typedef enum vh_iobj_kind {
+	VH_IOBJ_ENUM,
+	VH_IOBJ_SEQUENCE,
+	VH_IOBJ_FUNCTION,
+	VH_IOBJ_VIEW,
+	VH_IOBJ_TRIGGER
+} vh_iobj_kind;
+
+typedef struct vh_iobject {
+	vh_iobj_kind kind;
+	const char *what;    /* SQL's word: "TYPE", "SEQUENCE", "VIEW", "MATERIALIZED VIEW",
+			      * "FUNCTION", "PROCEDURE", "TRIGGER" */
+	const char *name;    /* quoted; a routine with its argument types: "f(integer)" */
+	const char *table;   /* a trigger's table; a sequence's OWNED BY column
+			      * ("t.c"); else NULL */
+	const char *def;     /* what is compared: the whole definition */
+	const char *create;  /* the statement(s) that create it, several separated
+			      * by "\x1e" (a materialized view's indexes) */
+	const char *drop;    /* the statement that drops it */
+	const char *extra;   /* enum: labels, quoted, separated by "\x1f"; sequence:
+			      * the ALTER SEQUENCE options; routine: kind and
+			      * result; view: ",rel,rel," it reads from */
+	const char *comment; /* a quoted literal, or NULL */
+	unsigned int oid;    /* creation order, for views over views */
+} vh_iobject;
+
+/* Tables sorted by name (bytewise), so two schemas merge-join; objects by
+ * kind, then name. */
 typedef struct vh_ischema {
 	vh_itable *tables;
 	size_t ntables;
+	vh_iobject *objs;
+	size_t nobjs;
 	void *arena; /* every string above lives here */
 } vh_ischema;
 
@@ -85,6 +120,11 @@ void vh_ischema_free(vh_ischema *s);
 
 /* The table called `name` (quoted form), or NULL. Binary search. */
 const vh_itable *vh_ischema_table(const vh_ischema *s, const char *name);
+
+/* The object of that kind and name (and table, for a trigger; NULL
+ * otherwise), or NULL. Binary search. */
+const vh_iobject *vh_ischema_object(const vh_ischema *s, vh_iobj_kind kind, const char *name,
+				    const char *table);
 
 /* 1 when every value of type `from` fits type `to` unchanged (both as
  * format_type writes them): wider integers, longer or unlimited strings,

@@ -49,6 +49,10 @@ int vh_ireader_columns(vh_ireader *r);
 int vh_ireader_constraints(vh_ireader *r);
 int vh_ireader_indexes(vh_ireader *r);
 
+/* Enums, sequences, routines, views and triggers (vh_introspect_objects.c),
+ * one query each, into r->s->objs sorted by kind and name. */
+int vh_ireader_objects(vh_ireader *r);
+
 /* The part of pg_get_indexdef's text after the table name ("USING btree
  * (a) WHERE ..."): a pointer into `def`, or `def` itself when it is not
  * shaped as expected. */

@@ -41,7 +41,7 @@ static const char q_columns[] =
 	"  JOIN pg_class s ON s.oid = dp.objid AND s.relkind = 'S'"
 	"  WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass"
 	"  AND dp.refobjid = a.attrelid AND dp.refobjsubid = a.attnum AND dp.deptype = 'a'"
-	"  AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%')"
+	"  AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', s.oid::regclass))"
 	" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
 	" JOIN pg_type t ON t.oid = a.atttypid"
 	" LEFT JOIN pg_collation co ON co.oid = a.attcollation"

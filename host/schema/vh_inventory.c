@@ -11,7 +11,7 @@
 
 /* Catalog kinds with operations of their own in the diff. */
 static const char *const modelled_kinds[] = {
-	NULL,
+	"view", "materialized view", "enum", "function", "procedure", "trigger", "sequence", NULL,
 };
 
 int vh_inventory_modelled_kind(const char *kind)
@@ -34,7 +34,7 @@ typedef struct inv {
 /* 1 when the relation `owner` (name up to `len`) is, on each side that has
  * it, an ordinary table or a relation of a modelled kind, and some side has
  * it: what hangs off it is then the diff's. */
-static int owner_modelled(const inv *v, const char *name, size_t len)
+static int owner_modelled(const inv *v, const char *name, size_t len, int tables_only)
 {
 	static const char *const kinds[] = {"table", "view", "materialized view"};
 	const vh_catalog *cats[2] = {v->from, v->to};
@@ -53,11 +53,43 @@ static int owner_modelled(const inv *v, const char *name, size_t len)
 			if (!e)
 				continue;
 			if (k == 0 ? strstr(e->def, "partition") != NULL
-				   : !vh_inventory_modelled_kind(kinds[k]))
+				   : tables_only || !vh_inventory_modelled_kind(kinds[k]))
 				return 0;
 			found = 1;
 		}
 	return found;
+}
+
+/* A sequence that is part of a serial or identity column. */
+static int column_seq(const vh_catalog_entry *e)
+{
+	return strstr(e->def, " (identity)") || strstr(e->def, " (serial)");
+}
+
+/* Comments: on a table and its columns, a view (not its columns), a
+ * constraint of a table, an index, and the objects of a modelled kind. */
+static int comment_modelled(const inv *v, const char *name)
+{
+	static const char *const kinds[] = {"sequence ", "function ", "procedure ",
+					    "trigger ", "index ", NULL};
+	size_t i;
+
+	if (!strchr(name, ' ')) {
+		size_t len = strcspn(name, ".");
+
+		return owner_modelled(v, name, len, name[len] == '.');
+	}
+	if (strncmp(name, "table constraint ", 17) == 0) {
+		const char *on = strstr(name, " on ");
+
+		return on && owner_modelled(v, on + 4, strlen(on + 4), 1);
+	}
+	for (i = 0; kinds[i]; i++)
+		if (strncmp(name, kinds[i], strlen(kinds[i])) == 0)
+			return 1;
+	/* "type x": an enum's (not a domain's or a composite type's). */
+	return strncmp(name, "type ", 5) == 0 && (vh_catalog_find(v->from, "enum", name + 5) ||
+						  vh_catalog_find(v->to, "enum", name + 5));
 }
 
 /* 1 when the diff generates this difference. */
@@ -70,22 +102,16 @@ static int modelled(const inv *v, const vh_catalog_entry *a, const vh_catalog_en
 		return !(a && b) && !strstr(e->def, "partition");
 	if (strcmp(k, "column") == 0 || strcmp(k, "constraint") == 0 || strcmp(k, "index") == 0 ||
 	    (strcmp(k, "trigger") == 0 && vh_inventory_modelled_kind(k)))
-		return owner_modelled(v, e->name, strcspn(e->name, "."));
-	if (strcmp(k, "comment") == 0) {
-		if (!strchr(e->name, ' '))
-			return owner_modelled(v, e->name, strcspn(e->name, "."));
-		if (strncmp(e->name, "table constraint ", 17) == 0) {
-			const char *on = strstr(e->name, " on ");
-
-			return on && owner_modelled(v, on + 4, strlen(on + 4));
-		}
-		return strncmp(e->name, "index ", 6) == 0;
-	}
-	if (strcmp(k, "sequence") == 0 && strstr(e->def, " owned by ")) {
-		/* A serial or identity column's: comes and goes with it. */
-		if (!(a && b))
-			return 1;
-		return !strstr(a->def, "(identity)") && !strstr(b->def, "(identity)");
+		return owner_modelled(v, e->name, strcspn(e->name, "."), 0);
+	if (strcmp(k, "options") == 0) /* a view's are part of its definition */
+		return owner_modelled(v, e->name, strlen(e->name), 0) &&
+		       !owner_modelled(v, e->name, strlen(e->name), 1);
+	if (strcmp(k, "comment") == 0)
+		return comment_modelled(v, e->name);
+	if (strcmp(k, "sequence") == 0 && (column_seq(e) || (a && b && column_seq(a)))) {
+		/* A serial or identity column's comes and goes with it; a change
+		 * of its options is not generated. */
+		return !(a && b);
 	}
 	if (vh_inventory_modelled_kind(k))
 		return 1;

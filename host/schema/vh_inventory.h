@@ -8,7 +8,7 @@
  * row level security or UNLOGGED), and what hangs off an ordinary table
  * (columns, constraints, indexes, comments); the kinds of
  * vh_inventory_modelled_kind(); sequences that belong to a serial or
- * identity column when their column comes or goes; and the privileges
+ * identity column when their column comes or goes, view options; and the privileges
  * every new type or routine gets by default. Anything else is named. */
 #ifndef VH_INVENTORY_H
 #define VH_INVENTORY_H

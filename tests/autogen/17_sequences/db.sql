@@ -1,0 +1,4 @@
+CREATE SEQUENCE counter INCREMENT BY 1;
+CREATE SEQUENCE old_seq;
+CREATE SEQUENCE owned_seq;
+CREATE TABLE t (id int PRIMARY KEY, n bigint);

@@ -1,0 +1,6 @@
+CREATE TABLE t (id int PRIMARY KEY, name text, active boolean);
+CREATE VIEW v_changed AS SELECT id FROM t;
+CREATE VIEW v_gone AS SELECT name FROM t;
+CREATE VIEW v_over_changed AS SELECT id FROM v_changed;
+CREATE MATERIALIZED VIEW mv AS SELECT id, name FROM t;
+CREATE INDEX ix_mv_id ON mv (id);

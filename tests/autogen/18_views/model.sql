@@ -1,0 +1,11 @@
+-- A view changed (and the view over it recreated with it), a view dropped,
+-- one created over another new one with options, a materialized view whose
+-- index changes, a comment on a view.
+CREATE TABLE t (id int PRIMARY KEY, name text, active boolean);
+CREATE VIEW v_changed AS SELECT id, name FROM t;
+CREATE VIEW v_over_changed AS SELECT id FROM v_changed;
+CREATE VIEW v_active AS SELECT id, name FROM t WHERE active;
+CREATE VIEW v_names WITH (security_invoker = true) AS SELECT name FROM v_active;
+CREATE MATERIALIZED VIEW mv AS SELECT id, name FROM t;
+CREATE UNIQUE INDEX ix_mv_id ON mv (id);
+COMMENT ON VIEW v_active IS 'active rows';

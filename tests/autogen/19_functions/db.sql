@@ -1,0 +1,4 @@
+CREATE FUNCTION add_one(i integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT i + 1';
+CREATE FUNCTION kind_changes(i integer) RETURNS integer LANGUAGE sql AS 'SELECT i';
+CREATE FUNCTION gone() RETURNS text LANGUAGE sql AS 'SELECT ''x''';
+CREATE PROCEDURE tidy() LANGUAGE plpgsql AS $$ BEGIN NULL; END $$;

@@ -1,0 +1,19 @@
+-- Every kind at once: an enum used by a column, a sequence used by a
+-- default, a function a trigger calls, a view over a partitioned table, a
+-- materialized view over the view, a policy that uses a function (the
+-- partitioned table and the policy stay as they are: vhost does not
+-- generate those kinds, see docs/autogenerate.md).
+CREATE TYPE status AS ENUM ('draft', 'live');
+CREATE SEQUENCE doc_numbers;
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, owner_name text) PARTITION BY RANGE (at);
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE FUNCTION is_owner(name text) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT name = current_user';
+CREATE TABLE docs (id int PRIMARY KEY, owner_name text, status status NOT NULL DEFAULT 'draft',
+  number bigint DEFAULT nextval('doc_numbers'), changed timestamptz);
+ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p_owner ON docs USING (is_owner(owner_name));
+CREATE FUNCTION docs_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.changed := now(); RETURN NEW; END $$;
+CREATE TRIGGER trg_docs_changed BEFORE UPDATE ON docs FOR EACH ROW EXECUTE FUNCTION docs_changed();
+CREATE VIEW recent_events AS SELECT id, at, owner_name FROM events WHERE at > DATE '2026-06-01';
+CREATE MATERIALIZED VIEW event_owners AS SELECT DISTINCT owner_name FROM recent_events;
+CREATE INDEX ix_event_owners ON event_owners (owner_name);
