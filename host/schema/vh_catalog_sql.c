@@ -132,7 +132,10 @@ const char *const vh_catalog_sql[] = {
 	" concat_ws(' ', 'returns ' || pg_get_function_result(p.oid), 'language ' || l.lanname,"
 	"  CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,"
 	"  CASE WHEN p.prosecdef THEN 'security definer' END,"
-	"  'body md5 ' || left(md5(coalesce(p.prosrc, '')), 12))"
+	"  'body md5 ' || left(md5(coalesce(p.prosrc, '')), 12),"
+	"  (SELECT concat_ws(' ', 'sfunc ' || g.aggtransfn::regproc::text, 'stype '"
+	"   || format_type(g.aggtranstype, NULL), 'finalfunc ' || nullif(g.aggfinalfn::oid, 0)::regproc::text,"
+	"   'initcond ' || g.agginitval) FROM pg_aggregate g WHERE g.aggfnoid = p.oid))"
 	" FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
 	" JOIN pg_language l ON l.oid = p.prolang"
 	" WHERE n.nspname = $1 AND NOT EXISTS (SELECT 1 FROM pg_depend d"
@@ -218,7 +221,8 @@ const char *const vh_catalog_sql[] = {
 	"SELECT 'rule', r.tablename || '.' || r.rulename, r.definition"
 	" FROM pg_rules r WHERE r.schemaname = $1 AND r.tablename <> ALL($2::text[])",
 
-	"SELECT 'statistics', s.stxname::text, pg_get_statisticsobjdef(s.oid)"
+	"SELECT 'statistics', s.stxname::text,"
+	" replace(pg_get_statisticsobjdef(s.oid), ' ' || quote_ident($1) || '.', ' ')"
 	" FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace"
 	" WHERE n.nspname = $1",
 

@@ -66,6 +66,28 @@ static int column_seq(const vh_catalog_entry *e)
 	return strstr(e->def, " (identity)") || strstr(e->def, " (serial)");
 }
 
+/* `e`, a type's or routine's "X to PUBLIC" privilege that one side lacks:
+ * the default every new one gets, when the object itself is missing from
+ * `other` (the side without the privilege) too. */
+static int default_grant(const inv *v, const vh_catalog_entry *e, const vh_catalog *other)
+{
+	static const char *const kinds[] = {"enum", "domain", "type", "function", "procedure",
+					    "aggregate", "window function", NULL};
+	const char *to = strstr(e->name, " to PUBLIC");
+	char name[512];
+	size_t i;
+
+	(void)v;
+	if (!to || to[10] != '\0' || (size_t)(to - e->name) >= sizeof(name))
+		return 0;
+	memcpy(name, e->name, (size_t)(to - e->name));
+	name[to - e->name] = '\0';
+	for (i = 0; kinds[i]; i++)
+		if (vh_catalog_find(other, kinds[i], name))
+			return 0;
+	return 1;
+}
+
 /* Comments: on a table and its columns, a view (not its columns), a
  * constraint of a table, an index, and the objects of a modelled kind. */
 static int comment_modelled(const inv *v, const char *name)
@@ -115,11 +137,10 @@ static int modelled(const inv *v, const vh_catalog_entry *a, const vh_catalog_en
 	}
 	if (vh_inventory_modelled_kind(k))
 		return 1;
-	/* What every new type or routine is given. */
+	/* What every new type or routine is given, when it comes or goes. */
 	if (!(a && b) && (strcmp(k, "type privilege") == 0 || strcmp(k, "routine privilege") == 0) &&
-	    strstr(e->name, " to PUBLIC") && (strcmp(e->def, "USAGE") == 0 ||
-					      strcmp(e->def, "EXECUTE") == 0))
-		return 1;
+	    (strcmp(e->def, "USAGE") == 0 || strcmp(e->def, "EXECUTE") == 0))
+		return default_grant(v, e, a ? v->to : v->from);
 	return 0;
 }
 
