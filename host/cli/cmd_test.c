@@ -264,13 +264,18 @@ static void check_model(tctx *t)
 	doing("the comparison of head with the model");
 	if (vh_autogen_app_diff(t->app, &up, &down) < 0) {
 		report(t, 0, NULL, "model", "model matches head: %s", vh_error_last());
-	} else if (up->nops == 0) {
+	} else if (up->nops == 0 && up->nunmodelled == 0) {
 		report(t, 1, NULL, "model", "model matches head (%s)", t->app->cfg->model);
 	} else {
+		size_t i;
+
 		report(t, 0, NULL, "model", "model matches head: head differs from %s in %zu "
-		       "operation%s (what `vhost revision --autogenerate` would write):",
-		       t->app->cfg->model, up->nops, up->nops == 1 ? "" : "s");
+		       "operation%s (what `vhost revision --autogenerate` would write)%s:",
+		       t->app->cfg->model, up->nops, up->nops == 1 ? "" : "s",
+		       up->nunmodelled ? " and in differences it does not generate" : "");
 		vh_autogen_print(stdout, up);
+		for (i = 0; i < up->nunmodelled; i++)
+			printf("  not generated: %s\n", up->unmodelled[i]);
 	}
 	vh_diff_free(up);
 	vh_diff_free(down);
