@@ -7,7 +7,9 @@
 #     2d12193b6184 and stamped 3cfc87221979, as Alembic left databases that
 #     ran the placeholder: exit 1 naming the audit foreign key, with the
 #     chain's ON DELETE SET NULL and the database's definition.
-#  3. A column added by hand: named too, text and --json.
+#  3. A column added by hand: named too, text and --json; at head, `check`
+#     lists it as an operation and names a hand-made GRANT it does not
+#     generate (never "no changes"), and drift names the grant as well.
 #  4. Without CREATEDB: a scratch schema instead, and a hotfix index found.
 # After every run no scratch database or schema is left.
 set -euo pipefail
@@ -67,6 +69,17 @@ vh_t_check "json: the column" out_has '{"kind": "column", "name": "users.hotfix_
 vh_t_check "json: drift true" out_has '"drift": true,'
 vh_t_check "json: the revision" out_has '"revisions": \["3cfc87221979"\],'
 vh_t_check "json: parses" /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$VH_T_TMP/out"
+
+# ---- 3b. check names what autogenerate does not generate ------------------------------
+vh_t_run -- "${V[@]}" -q upgrade head
+vh_t_psql "$DB" "GRANT SELECT ON vibesia_schema.users TO PUBLIC"
+vh_t_run -- "${V[@]}" check
+vh_t_eq "check with a grant by hand: exit 1" 1 "$VH_T_RC"
+vh_t_check "check: the column is an operation" out_has "^  remove_column users.hotfix_flag$"
+vh_t_check "check: the grant is named, not generated" \
+  out_has "^  privilege users to PUBLIC: SELECT -> (none)$"
+vh_t_run -- "${V[@]}" drift
+vh_t_check "drift names the grant too" out_has "^  privilege users to PUBLIC$"
 
 # ---- 4. a scratch schema without CREATEDB ------------------------------------------
 vh_t_psql "$DB2" "CREATE ROLE $ROLE LOGIN; GRANT CREATE ON DATABASE $DB2 TO $ROLE"
