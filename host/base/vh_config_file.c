@@ -76,11 +76,12 @@ static int vh__check_section(vh_config__reader *ld, const char *name, const char
 	size_t n;
 	char *list;
 
-	if (strcmp(name, "vhost") == 0 || strcmp(name, "database") == 0)
+	if (strcmp(name, "vhost") == 0 || strcmp(name, "database") == 0 ||
+	    strncmp(name, "fleet.", 6) == 0) /* read by host/fleet when --fleet names it */
 		return 0;
 	if (strncmp(name, "env.", 4) != 0)
 		return vh_error_set(VH_ERR_USAGE, "%s: unknown section [%s] (expected [vhost], "
-				    "[database] or [env.NAME])", where, name);
+				    "[database], [env.NAME] or [fleet.NAME])", where, name);
 	/* Only now: for a name shorter than "env." (such as "[v]"), name + 4
 	 * lies past its end (found by tests/fuzz/fuzz_config.c). */
 	n = strlen(env);
@@ -181,7 +182,7 @@ static int vh__handler(void *user, const char *section, const char *key, const c
 	int is_env = strncmp(section, "env.", 4) == 0, rc = VH_ERR_NOTFOUND;
 	char where[4200];
 
-	if (ld->err_line)
+	if (ld->err_line || strncmp(section, "fleet.", 6) == 0)
 		return 1;
 	if (ld->pass == 2 && (!is_env || strcmp(section + 4, ld->env) != 0))
 		return 1;

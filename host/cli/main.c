@@ -112,6 +112,7 @@ void vh_cmd_print_help(const vh_cmd *cmd, FILE *out)
 	fprintf(out, "usage: vhost [global options] %s\n\n%s.\n", cmd->usage, cmd->summary);
 	if (cmd->help && *cmd->help)
 		fprintf(out, "\n%s", cmd->help);
+	vh_cmd_fleet_help(cmd, out);
 }
 
 int vh_cmd_next(int argc, char **argv, int *pos, const vh_opt *opts,
@@ -292,7 +293,9 @@ int main(int argc, char **argv)
 	app.env = app.cfg->env_name;
 
 	/* Each command sees argv starting at its own name. */
-	rc = cmd->fn(&app, argc - cmd_at, argv + cmd_at);
+	rc = vh_cmd_fleet_wanted(argc - cmd_at, argv + cmd_at)
+		     ? vh_cmd_fleet(&app, cmd, argc - cmd_at, argv + cmd_at)
+		     : cmd->fn(&app, argc - cmd_at, argv + cmd_at);
 	vh_app_close(&app);
 	if (rc < 0)
 		fprintf(stderr, "FAILED: %s\n", vh_error_last());

@@ -72,6 +72,12 @@ int vh_cmd_drift(vh_app *app, int argc, char **argv);
 int vh_cmd_revision(vh_app *app, int argc, char **argv);
 int vh_cmd_merge(vh_app *app, int argc, char **argv);
 
+/* --fleet NAME (cmd_fleet.c): whether the arguments ask for a fleet, running
+ * `cmd` over it, and the fleet options' lines of `vhost CMD --help`. */
+int vh_cmd_fleet_wanted(int argc, char **argv);
+int vh_cmd_fleet(vh_app *app, const vh_cmd *cmd, int argc, char **argv);
+void vh_cmd_fleet_help(const vh_cmd *cmd, FILE *out);
+
 /* Authoring helpers shared by revision and merge (cmd_revision.c).
  * source_dir: the --source-dir flag when given, else the config's, else
  * VH_ERR_USAGE. graph: the revisions of plugin_dir and of source_dir's

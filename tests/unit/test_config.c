@@ -351,7 +351,7 @@ static void test_unknown_section(void)
 {
 	/* reported even when the section is empty */
 	ini_fails("[vhost]\nschema = s\n[databse]\n", "vhost.ini:3: unknown section [databse] "
-		  "(expected [vhost], [database] or [env.NAME])");
+		  "(expected [vhost], [database], [env.NAME] or [fleet.NAME])");
 	ini_fails("[env.]\n", "vhost.ini:1: bad environment name in [env.] "
 		  "(expected 1 to 40 letters, digits, '_' or '-')");
 	ini_fails("[env.a b]\n", "vhost.ini:1: bad environment name in [env.a b] "
