@@ -10,6 +10,7 @@
 #include "vh_cmd.h"
 #include "vh_error.h"
 #include "vh_fleet.h"
+#include "vh_run.h"
 
 static const struct {
 	const char *name;
@@ -159,6 +160,16 @@ int vh_cmd_fleet(vh_app *app, const vh_cmd *cmd, int argc, char **argv)
 	}
 	if ((rc = parse(argc, argv, &o, child_argv, &child_argc, &applied, &purge)) < 0)
 		goto done;
+	/* Options are checked here too: where the probe finds nothing to do,
+	 * no child would ever parse them. */
+	if (o.action <= VH_FLEET_ACT_DOWNGRADE) {
+		vh_run_opts ro = {0};
+		const char *spec;
+
+		if ((rc = vh_cmd_parse_run(child_argc, child_argv, &ro, &spec,
+					   o.action == VH_FLEET_ACT_UPGRADE ? "head" : NULL)) < 0)
+			goto done;
+	}
 	if (o.action == VH_FLEET_ACT_HISTORY && !applied) {
 		rc = vh_error_set(VH_ERR_USAGE, "history: over a fleet, only --applied reads the "
 				  "targets; the chain itself is the same everywhere");

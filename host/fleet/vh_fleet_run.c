@@ -57,6 +57,7 @@ typedef struct fleet_run {
 	size_t jobs, nkids;
 	int stop;        /* start no new target */
 	int failed;      /* a target of the current batch failed */
+	char *usage;     /* a child's usage error: the same for every target */
 } fleet_run;
 
 static volatile sig_atomic_t got_signal;
@@ -108,7 +109,7 @@ static void child_main(fleet_run *r, size_t ti, int resfd)
 	PGconn *conn;
 	vh_graph *g;
 	FILE *res;
-	int rc, ran = 0;
+	int rc, ran = -1;
 
 	if ((rc = vh_fleet_target_config(app->cfg, t)) == 0 && (rc = vh_app_conn(app, &conn)) == 0)
 		rc = (from = read_versions(app)) ? 0 : VH_ERR_DB;
@@ -128,8 +129,11 @@ static void child_main(fleet_run *r, size_t ti, int resfd)
 		to = read_versions(app);
 	else if (from)
 		to = strdup(from);
-	if ((r->o->action == VH_FLEET_ACT_UPGRADE || r->o->action == VH_FLEET_ACT_DOWNGRADE) &&
-	    from && to && vh_app_graph(app, &g) == 0)
+	/* Only upgrade and downgrade run revisions; the others read or stamp. */
+	if (from && to && r->o->action != VH_FLEET_ACT_UPGRADE &&
+	    r->o->action != VH_FLEET_ACT_DOWNGRADE)
+		ran = 0;
+	else if (from && to && vh_app_graph(app, &g) == 0)
 		ran = vh_fleet_count_between(g, from, to);
 	if ((res = fdopen(resfd, "w"))) {
 		fprintf(res, "%d\t%s\t%d\t", rc, state, ran);
@@ -284,6 +288,10 @@ static void settle(fleet_run *r, child *c, int status)
 	free(t->to);
 	t->from = strcmp(fields[3], "-") ? strdup(fields[3]) : NULL;
 	t->to = strcmp(fields[4], "-") ? strdup(fields[4]) : NULL;
+	if (rc == VH_ERR_USAGE && !r->usage) {
+		r->usage = strdup(fields[5]);
+		r->stop = 1;
+	}
 	if (rc != 0) {
 		t->outcome = got_signal ? VH_FLEET_INTERRUPTED : VH_FLEET_FAILED;
 		t->error = strdup(*fields[5] ? fields[5] : "failed");
@@ -409,10 +417,20 @@ int vh_fleet_run_children(vh_app *app, vh_fleet *f, const vh_fleet_opts *o, vh_f
 
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	for (i = 0; i < f->n; i++)
-		if (f->t[i].outcome == VH_FLEET_PENDING)
-			f->t[i].outcome = got_signal ? VH_FLEET_INTERRUPTED : VH_FLEET_SKIPPED;
+	for (i = 0; i < f->n; i++) {
+		vh_fleet_target *t = &f->t[i];
+
+		if (t->outcome != VH_FLEET_PENDING)
+			continue;
+		t->outcome = got_signal ? VH_FLEET_INTERRUPTED : VH_FLEET_SKIPPED;
+		if (t->from && !t->to)
+			t->to = strdup(t->from); /* untouched */
+	}
+	/* A bad option fails alike everywhere: say it once, as usage. */
+	if (r.usage && rc == 0)
+		rc = vh_error_set(VH_ERR_USAGE, "%s", r.usage);
 done:
+	free(r.usage);
 	free(order);
 	free(r.kids);
 	free(r.pfd);
