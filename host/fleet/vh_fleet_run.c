@@ -422,7 +422,7 @@ int vh_fleet_run_children(vh_app *app, vh_fleet *f, const vh_fleet_opts *o, vh_f
 
 		if (t->outcome != VH_FLEET_PENDING)
 			continue;
-		t->outcome = got_signal ? VH_FLEET_INTERRUPTED : VH_FLEET_SKIPPED;
+		t->outcome = VH_FLEET_SKIPPED; /* never started */
 		if (t->from && !t->to)
 			t->to = strdup(t->from); /* untouched */
 	}
