@@ -203,9 +203,16 @@ static int add_target(vh_fleet *f, const vh_config *cfg, const fleet_ini *fi, ch
 		return nomem();
 	if ((rc = check_ident(where, "version_table_schema", t->vschema)) < 0)
 		return rc;
-	for (i = 0; i + 1 < f->n; i++)
+	for (i = 0; i + 1 < f->n; i++) {
 		if (strcmp(f->t[i].ident, t->ident) == 0)
 			return vh_error_set(VH_ERR_USAGE, "%s: target %s is listed twice", where, t->name);
+		/* Two tenants on one version table would each see the other's
+		 * revision as their own. */
+		if (f->t[i].group == group && strcmp(f->t[i].vschema, t->vschema) == 0)
+			return vh_error_set(VH_ERR_USAGE, "%s: targets %s and %s would share the version "
+					    "table in schema %s (put {schema} in version_table_schema)",
+					    where, f->t[i].name, t->name, t->vschema);
+	}
 	return 0;
 }
 
