@@ -87,8 +87,13 @@ int vh_fleet_main(vh_app *app, const vh_fleet_opts *o, vh_fleet_cmd_fn fn, int a
 		PQfinish(app->conn);
 		app->conn = NULL;
 	}
-	if ((rc = vh_fleet_probe(app, f, o)) < 0 ||
-	    (rc = vh_fleet_run_children(app, f, o, fn, argc, argv)) < 0)
+	rc = vh_fleet_probe(app, f, o);
+	/* No child may inherit a connection of the parent's. */
+	if (f->conn) {
+		PQfinish(f->conn);
+		f->conn = NULL;
+	}
+	if (rc < 0 || (rc = vh_fleet_run_children(app, f, o, fn, argc, argv)) < 0)
 		goto done;
 	rc = vh_fleet_report(app, f, o, vh_clock_ms() - t0);
 done:

@@ -44,6 +44,8 @@ typedef struct vh_fleet {
 	vh_fleet_target *t;
 	size_t n;
 	int jobs;               /* the section's jobs (default 4) */
+	PGconn *conn;           /* schemas_query's connection, kept for the probe of
+				 * the same database; closed before any child starts */
 } vh_fleet;
 
 /* The settings of [fleet.NAME] in the config file, and its targets: the

@@ -330,7 +330,9 @@ static int load_query(vh_fleet *f, const vh_config *cfg, const fleet_ini *fi)
 		rc = vh_error_set(VH_ERR_USAGE, "schemas_query of fleet '%s' returned no schema", f->name);
 done:
 	PQclear(res);
-	if (conn)
+	if (rc == 0)
+		f->conn = conn; /* for the probe: the same database */
+	else if (conn)
 		PQfinish(conn);
 	vh_conninfo_clear(&tmp.conn);
 	return rc;
@@ -435,6 +437,8 @@ void vh_fleet_free(vh_fleet *f)
 		return;
 	for (i = 0; i < f->n; i++)
 		target_clear(&f->t[i]);
+	if (f->conn)
+		PQfinish(f->conn);
 	free(f->t);
 	free(f->name);
 	free(f);

@@ -135,9 +135,14 @@ static int probe_group(vh_app *app, vh_fleet *f, const vh_fleet_opts *o, const s
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if ((first->dsn && vh_conninfo_set_dsn(&tmp.conn, first->dsn, "fleet") < 0) ||
-	    vh_db_connect(&conn, first->dsn ? &tmp : app->cfg) < 0)
+	/* A schemas_query fleet has one database, and its connection open. */
+	if (f->conn && PQstatus(f->conn) == CONNECTION_OK) {
+		conn = f->conn;
+		f->conn = NULL;
+	} else if ((first->dsn && vh_conninfo_set_dsn(&tmp.conn, first->dsn, "fleet") < 0) ||
+		   vh_db_connect(&conn, first->dsn ? &tmp : app->cfg) < 0) {
 		goto done;
+	}
 	{
 		const char *params[2] = {arr, app->cfg->version_table};
 
