@@ -138,6 +138,18 @@ def write_tree(top, vhost_bin):
     return d
 
 
+def from_base(name, t, s, shell, env=None):
+    """Runs `shell` (taking the first s of t tenants from base) on a fresh
+    database, checks them, and returns its time extrapolated to t."""
+    reset(t)
+    r = timed(["bash", "-c", shell], env=env)
+    problem = at_head(s)
+    if problem:
+        raise SystemExit("bench-fleet: %s: %s" % (name, problem))
+    log("%s: %d tenants in %.2f s -> %.1f s for %d" % (name, s, r.seconds, r.seconds * t / s, t))
+    return r.seconds * t / s
+
+
 def median(xs):
     return statistics.median(xs) if xs else float("nan")
 
@@ -197,39 +209,18 @@ def main():
         log("rep %d: fleet %.2f s (%.0f MiB), nothing to do %.3f s" % (
             rep + 1, res["fleet"][-1], rss[-1] / 1024.0, res["nothing"][-1]))
 
-        reset(t)
         s = min(a.loop_sample, t)
-        loop = "for i in $(seq -f %%04g 1 %d); do %s --schema tenant_$i upgrade head || exit 1; done" % (
-            s, " ".join(vhost[:3] + ["-q"]))
-        r = timed(["bash", "-c", loop])
-        problem = at_head(s)
-        if problem:
-            raise SystemExit("bench-fleet: loop: " + problem)
-        res["loop"].append(r.seconds * t / s)
-        log("rep %d: vhost loop %d tenants %.2f s -> %.1f s for %d" % (
-            rep + 1, s, r.seconds, res["loop"][-1], t))
-
-        reset(t)
+        res["loop"].append(from_base("vhost loop", t, s, (
+            "for i in $(seq -f %%04g 1 %d); do %s --schema tenant_$i upgrade head || exit 1; done"
+            % (s, " ".join(vhost)))))
         s = min(a.alembic_sample, t)
-        loop = ("for i in $(seq -f %%04g 1 %d); do BENCH_SCHEMA=tenant_$i %s -m alembic -c %s "
-                "upgrade head 2>/dev/null || exit 1; done") % (s, PY, os.path.join(d, "alembic.ini"))
-        r = timed(["bash", "-c", loop], env={"BENCH_DB": DB})
-        problem = at_head(s)
-        if problem:
-            raise SystemExit("bench-fleet: alembic: " + problem)
-        res["alembic"].append(r.seconds * t / s)
-        log("rep %d: alembic loop %d tenants %.2f s -> %.1f s for %d" % (
-            rep + 1, s, r.seconds, res["alembic"][-1], t))
-
-        reset(t)
-        cmd = ("seq -f %%04g 1 %d | xargs -P 4 -I{} psql -X -q -v ON_ERROR_STOP=1 -d %s "
-               "-v schema=tenant_{} -f %s") % (t, DB, os.path.join(d, "tenant.sql"))
-        r = timed(["bash", "-c", "set -o pipefail; " + cmd])
-        problem = at_head(t)
-        if problem:
-            raise SystemExit("bench-fleet: psql: " + problem)
-        res["psql"].append(r.seconds)
-        log("rep %d: psql -f 4 at a time %.2f s" % (rep + 1, r.seconds))
+        res["alembic"].append(from_base("alembic loop", t, s, (
+            "for i in $(seq -f %%04g 1 %d); do BENCH_SCHEMA=tenant_$i %s -m alembic -c %s "
+            "upgrade head 2>/dev/null || exit 1; done") % (s, PY, os.path.join(d, "alembic.ini")),
+            env={"BENCH_DB": DB}))
+        res["psql"].append(from_base("psql -f 4 at a time", t, t, (
+            "set -o pipefail; seq -f %%04g 1 %d | xargs -P 4 -I{} psql -X -q -v ON_ERROR_STOP=1 "
+            "-d %s -v schema=tenant_{} -f %s") % (t, DB, os.path.join(d, "tenant.sql"))))
     psql("postgres", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % DB)
 
     m = {k: median(v) for k, v in res.items()}
