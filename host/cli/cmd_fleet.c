@@ -11,6 +11,7 @@
 #include "vh_error.h"
 #include "vh_fleet.h"
 #include "vh_run.h"
+#include "vh_workflow.h"
 
 static const struct {
 	const char *name;
@@ -82,7 +83,7 @@ static const char *value(int argc, char **argv, int *i, size_t len)
 /* Splits the fleet's options from the command's; child_argv gets the rest
  * (argv[0] first). */
 static int parse(int argc, char **argv, vh_fleet_opts *o, char **child_argv, int *child_argc,
-		 int *applied, int *purge)
+		 int *applied, int *purge, int *yes)
 {
 	static const char *const with_value[] = {"--fleet", "--jobs", "-j", "--canary", "--shard"};
 	const char *v;
@@ -133,6 +134,7 @@ static int parse(int argc, char **argv, vh_fleet_opts *o, char **child_argv, int
 					    "it does not go with --fleet", argv[0]);
 		*applied |= !strcmp(a, "--applied");
 		*purge |= !strcmp(a, "--purge");
+		*yes |= !strcmp(a, "--yes") || !strcmp(a, "-y");
 		if (!strcmp(a, "--check-heads"))
 			o->check_heads = 1;
 		/* The positional of upgrade, downgrade and stamp (their options
@@ -147,8 +149,8 @@ static int parse(int argc, char **argv, vh_fleet_opts *o, char **child_argv, int
 int vh_cmd_fleet(vh_app *app, const vh_cmd *cmd, int argc, char **argv)
 {
 	vh_fleet_opts o = {0};
-	char **child_argv = calloc((size_t)argc + 1, sizeof(char *));
-	int child_argc = 0, applied = 0, purge = 0, rc;
+	char **child_argv = calloc((size_t)argc + 2, sizeof(char *));
+	int child_argc = 0, applied = 0, purge = 0, yes = 0, rc;
 
 	if (!child_argv)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
@@ -158,7 +160,7 @@ int vh_cmd_fleet(vh_app *app, const vh_cmd *cmd, int argc, char **argv)
 				  "check and history --applied", cmd->name);
 		goto done;
 	}
-	if ((rc = parse(argc, argv, &o, child_argv, &child_argc, &applied, &purge)) < 0)
+	if ((rc = parse(argc, argv, &o, child_argv, &child_argc, &applied, &purge, &yes)) < 0)
 		goto done;
 	/* Options are checked here too: where the probe finds nothing to do,
 	 * no child would ever parse them. */
@@ -174,6 +176,16 @@ int vh_cmd_fleet(vh_app *app, const vh_cmd *cmd, int argc, char **argv)
 		rc = vh_error_set(VH_ERR_USAGE, "history: over a fleet, only --applied reads the "
 				  "targets; the chain itself is the same everywhere");
 		goto done;
+	}
+	/* A protected environment is confirmed once for the fleet, here: a
+	 * child cannot ask (its stderr is a pipe), so the children get --yes. */
+	if (o.action <= VH_FLEET_ACT_STAMP && !yes) {
+		char what[200];
+
+		snprintf(what, sizeof(what), "%s every target of fleet '%s'", cmd->name, o.fleet);
+		if ((rc = vh_workflow_confirm(app, what, 0)) < 0)
+			goto done;
+		child_argv[child_argc++] = (char *)"--yes";
 	}
 	/* The spec the probe resolves: upgrade's default, none when two were
 	 * given (the command says so) or when stamp --purge ignores the table. */

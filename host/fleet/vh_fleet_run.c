@@ -144,10 +144,13 @@ static void child_main(fleet_run *r, size_t ti, int resfd)
 	}
 	free(from);
 	free(to);
+	/* The child's own connection, opened after the fork: closed properly,
+	 * so the server logs no lost client for each target. */
+	if (app->conn)
+		PQfinish(app->conn);
 	fflush(stdout);
 	fflush(stderr);
-	/* No atexit handlers, no closing the parent's copies: the child's
-	 * work is done and reported. */
+	/* No atexit handlers: what the child inherited belongs to the parent. */
 	_exit(0);
 }
 

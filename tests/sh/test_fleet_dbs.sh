@@ -8,7 +8,8 @@
 #  2. A target that cannot be reached is one failed row among 20 good
 #     ones (current and upgrade), not a crash; the others still report.
 #  3. history --applied over the fleet prefixes each line with its target;
-#     --json embeds each target's own JSON; stamp and downgrade go through.
+#     --json embeds each target's own JSON; stamp and downgrade go through;
+#     a protected environment asks once (and refuses without a terminal).
 #  4. A bad targets_file line is refused naming the file and line.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,6 +44,9 @@ jobs = 3
 
 [fleet.with_bad]
 targets_file = with_bad.txt
+
+[env.prot]
+confirm = true
 EOF
 C=(-c "$VH_T_TMP/vhost.ini")
 
@@ -86,6 +90,12 @@ vh_t_run -- "${C[@]}" -q current --fleet dbs --check-heads
 vh_t_eq "stamp over the fleet" "0 $HEAD (head): $N targets" "$VH_T_RC $(cat "$VH_T_TMP/out")"
 vh_t_run -- "${C[@]}" -q check --fleet dbs --shard 3/3
 vh_t_check "check over the fleet" [ "$VH_T_RC" = 0 ]
+
+vh_t_run -- "${C[@]}" -e prot upgrade --fleet dbs
+vh_t_check "a protected environment is confirmed once, in the parent" \
+  grep -q "requires confirmation to upgrade every target of fleet 'dbs'.*--yes" "$VH_T_TMP/err"
+vh_t_run -- "${C[@]}" -e prot -q upgrade --fleet dbs --yes
+vh_t_eq "--yes confirms it for every target" "0 $N" "$VH_T_RC $(grep -c '  nothing to do$' "$VH_T_TMP/out")"
 
 # ---- 4. a bad targets_file ------------------------------------------------------------
 printf "dbname=x\nhost='unterminated\n" >"$T"
