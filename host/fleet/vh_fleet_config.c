@@ -53,6 +53,18 @@ static int set_str(char **field, const char *value)
 	return value && *value && !*field ? nomem() : 0;
 }
 
+/* Whether `name` is an item of the ", "-separated `list` (NULL: empty). */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; p && (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	fleet_ini *fi = user;
@@ -61,7 +73,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 
 	if (fi->err)
 		return 1;
-	if (strncmp(section, "fleet.", 6) == 0 && (!fi->names || !strstr(fi->names, section + 6))) {
+	if (strncmp(section, "fleet.", 6) == 0 && !listed(fi->names, section + 6)) {
 		char *list;
 
 		if (asprintf(&list, "%s%s%s", fi->names ? fi->names : "", fi->names ? ", " : "",
