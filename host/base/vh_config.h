@@ -17,7 +17,9 @@
 /* X(name, type, default) for the [vhost] section.
  * type is STR (char *), BOOL (int 0/1), INT (int), MS (milliseconds: "5s",
  * "250ms", "2min" or a bare number of ms), PATH (char *, resolved against
- * the ini file's directory). A NULL STR/PATH default means unset. */
+ * the ini file's directory), POOLER (int, one of the VH_POOLER_* values
+ * below, from "auto", "none" or "transaction"). A NULL STR/PATH default
+ * means unset. */
 #define VH_CONFIG_KEYS(X)                                                      \
 	X(plugin_dir, PATH, "plugins")                                         \
 	X(source_dir, PATH, NULL)                                              \
@@ -35,14 +37,22 @@
 	X(confirm, BOOL, "false")                                              \
 	X(backup_command, STR, NULL)                                           \
 	X(sample_data, PATH, NULL)                                             \
-	X(sample_data_after, STR, NULL)
+	X(sample_data_after, STR, NULL)                                        \
+	X(pooler, POOLER, "auto")                                              \
+	X(wait_for_replicas, MS, "0")                                          \
+	X(reconnect_timeout, MS, "0")
 
 #define VH__CFG_FIELD_STR(n) char *n;
 #define VH__CFG_FIELD_PATH(n) char *n;
 #define VH__CFG_FIELD_BOOL(n) int n;
 #define VH__CFG_FIELD_INT(n) int n;
 #define VH__CFG_FIELD_MS(n) int n;
+#define VH__CFG_FIELD_POOLER(n) int n;
 #define VH__CFG_FIELD(name, type, def) VH__CFG_FIELD_##type(name)
+
+/* `pooler`: what sits between vhost and PostgreSQL (docs/topologies.md).
+ * AUTO detects it at the start of each command that takes the lock. */
+enum { VH_POOLER_AUTO, VH_POOLER_NONE, VH_POOLER_TRANSACTION };
 
 typedef struct vh_config {
 	char *path;     /* the ini file read, or NULL when none */

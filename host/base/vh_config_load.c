@@ -98,6 +98,7 @@ done:
 #define VH__CFG_FREE_BOOL(n)
 #define VH__CFG_FREE_INT(n)
 #define VH__CFG_FREE_MS(n)
+#define VH__CFG_FREE_POOLER(n)
 #define VH__CFG_FREE(name, type, def) VH__CFG_FREE_##type(name)
 
 void vh_config_free(vh_config *cfg)

@@ -185,6 +185,23 @@ static int vh__set_MS(int *field, const char *key, const char *def,
 	return vh__bad(where, value, key, "a duration such as 5s, 250ms, 2min");
 }
 
+static int vh__set_POOLER(int *field, const char *key, const char *def,
+			  const char *value, const char *where, const char *dir)
+{
+	static const char *const words[] = {"auto", "none", "transaction", NULL};
+	size_t i;
+
+	(void)def, (void)dir;
+	value = value ? value : "";
+	for (i = 0; words[i]; i++) {
+		if (strcasecmp(value, words[i]) == 0) {
+			*field = (int)i;
+			return 0;
+		}
+	}
+	return vh__bad(where, value, key, "auto, none or transaction");
+}
+
 /* Sets [vhost] key `key`: 0, VH_ERR_USAGE for a bad value, or
  * VH_ERR_NOTFOUND (no message) when there is no such key. Relative paths
  * resolve against `dir`. */

@@ -34,6 +34,19 @@ const char *vh_db_oneline(const char *msg)
 	return buf;
 }
 
+/* Shows warnings and worse as libpq would; drops NOTICE, INFO, LOG and
+ * DEBUG, as client_min_messages = warning did. */
+static void vh__notice(void *user, const PGresult *res)
+{
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+	(void)user;
+	if (sev && (strcmp(sev, "NOTICE") == 0 || strcmp(sev, "INFO") == 0 ||
+		    strcmp(sev, "LOG") == 0 || strncmp(sev, "DEBUG", 5) == 0))
+		return;
+	fprintf(stderr, "%s", PQresultErrorMessage(res));
+}
+
 int vh_db_connect(PGconn **out, const vh_config *cfg)
 {
 	/* dsn first as an expandable dbname, then the individual keywords, so
@@ -69,8 +82,11 @@ int vh_db_connect(PGconn **out, const vh_config *cfg)
 		PQfinish(conn);
 		return VH_ERR_GENERIC;
 	}
-	/* Our own notices (IF NOT EXISTS) are noise for the user. */
-	PQclear(PQexec(conn, "SET client_min_messages = warning"));
+	/* Our own notices (IF NOT EXISTS) are noise for the user. Dropped
+	 * here rather than with a session SET client_min_messages, which a
+	 * transaction pooler would leave on another client's server process
+	 * and not carry to our next transaction. */
+	PQsetNoticeReceiver(conn, vh__notice, NULL);
 	*out = conn;
 	return 0;
 }

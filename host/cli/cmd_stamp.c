@@ -115,7 +115,8 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 		{NULL, 0, 0, 0},
 	};
 	const char *val, *spec_text = NULL;
-	int pos = 1, id, purge = 0, offline = 0, rc, locked = 0, is_range = 0, yes = 0;
+	int pos = 1, id, purge = 0, offline = 0, rc, lrc, is_range = 0, yes = 0;
+	vh_lock lock = {0};
 	char **ids = NULL, *script = NULL;
 	size_t *old = NULL, nold = 0, *new = NULL, nnew = 0, len = 0;
 	vh_tables t = {0};
@@ -150,10 +151,8 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 	}
 	if (!offline) {
 		if ((rc = vh_app_conn(app, &conn)) < 0 ||
-		    (rc = vh_lock_acquire(conn, t.lock_key, app->cfg->migration_lock_wait,
-					  t.vt_display, app->quiet)) < 0)
+		    (rc = vh_lock_take(&lock, app, conn, &t, 0)) < 0)
 			goto done;
-		locked = 1;
 		/* Tables are created only once the stamp is known to be valid
 		 * (below): a bad spec leaves a new database untouched. */
 		if ((rc = vh_tables_read_versions(conn, &t, &ids, &nold)) < 0)
@@ -191,7 +190,9 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 		    (rc = vh_tables_ensure(conn, &t)) < 0)
 			goto done;
 
-		if (asprintf(&tx, "BEGIN;\n%sCOMMIT;", script) < 0) {
+		/* The lease's fence through a transaction pooler (vh_lock.h). */
+		if (asprintf(&tx, "BEGIN;\n%s%s%sCOMMIT;", vh_lock_fence(&lock),
+			     *vh_lock_fence(&lock) ? ";\n" : "", script) < 0) {
 			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 			goto done;
 		}
@@ -207,8 +208,8 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 done:
 	if (out)
 		fclose(out);
-	if (locked)
-		vh_lock_release(conn, t.lock_key);
+	if (conn && (lrc = vh_lock_release(&lock, conn)) < 0 && rc == 0)
+		rc = lrc;
 	free(script);
 	vh_strv_free(ids);
 	free(old);

@@ -62,7 +62,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	size_t nids = 0, *cur = NULL, *target = NULL, ntarget = 0, i, nrun = 0;
 	double *step_ms = NULL;
 	vh_plan plan = {0};
-	int rc, locked = 0, has_history = 0;
+	int rc, has_history = 0;
 	double t0 = vh_clock_ms();
 
 	r.app = app;
@@ -81,23 +81,8 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	}
 	if ((rc = vh_app_conn(app, &r.conn)) < 0)
 		goto done;
-	snprintf(r.settings, sizeof(r.settings),
-		 "SET LOCAL search_path TO %s, public;\nSET LOCAL lock_timeout = %d;\n"
-		 "SET LOCAL statement_timeout = %d",
-		 r.t.schema, app->cfg->lock_timeout, app->cfg->statement_timeout);
-	r.nsettings = 3;
-
-	if (r.in_txn) {
-		if ((rc = vh_db_exec(r.conn, "starting the transaction", "BEGIN")) < 0)
-			goto done;
-		rc = vh_lock_acquire_xact(r.conn, r.t.lock_key, app->cfg->migration_lock_wait,
-					  r.t.vt_display, app->quiet);
-	} else {
-		rc = vh_lock_acquire(r.conn, r.t.lock_key, app->cfg->migration_lock_wait,
-				     r.t.vt_display, app->quiet);
-		locked = rc == 0;
-	}
-	if (rc < 0)
+	if ((rc = vh_lock_take(&r.lock, app, r.conn, &r.t, r.in_txn)) < 0 ||
+	    (rc = vh_run__settings(&r)) < 0)
 		goto done;
 	/* Nothing is created until there is a plan to run: a bad spec, an
 	 * unknown target or nothing to do leaves a database vhost has never
@@ -133,7 +118,10 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 					  o->dry_run ? "a dry run" : "a single-transaction run");
 			goto done;
 		}
-	if ((rc = vh_tables_ensure(r.conn, &r.t)) < 0 || (rc = vh_run__prepare_steps(&r)) < 0)
+	/* No named prepared statements through a transaction pooler: the
+	 * next transaction may land on a server process that lacks them. */
+	if ((rc = vh_tables_ensure(r.conn, &r.t)) < 0 ||
+	    (!r.lock.pooled && (rc = vh_run__prepare_steps(&r)) < 0))
 		goto done;
 	vh_run__arm_crash_reports();
 	/* Confirmation and backup (vh_workflow.c) once there is something to do. */
@@ -181,8 +169,13 @@ done:
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s; DEALLOCATE %s", r.hist_stmt, r.ver_stmt);
 		PQclear(PQexec(r.conn, sql));
 	}
-	if (locked)
-		vh_lock_release(r.conn, r.t.lock_key);
+	{
+		int lrc = vh_lock_release(&r.lock, r.conn);
+
+		if (rc == 0)
+			rc = lrc;
+	}
+	free(r.settings);
 	vh_plan_clear(&plan);
 	vh_strv_free(ids);
 	free(cur);

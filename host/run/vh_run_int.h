@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "vh_loader.h"
+#include "vh_lock.h"
 #include "vh_run.h"
 
 typedef struct run {
@@ -16,8 +17,10 @@ typedef struct run {
 	PGconn *conn;
 	vh_tables t;
 	int in_txn;   /* a plan-wide transaction is open (single/dry-run) */
-	char settings[512]; /* SET LOCAL search_path, lock_timeout, statement_timeout */
-	size_t nsettings;   /* statements in settings */
+	vh_lock lock;        /* the migration lock, and whether a pooler is in use */
+	char *settings;      /* SET LOCAL search_path, lock_timeout, statement_timeout,
+			      * and the lease's fence through a transaction pooler */
+	size_t nsettings;    /* statements in settings */
 	size_t nok;         /* results send_checked saw succeed before a failure */
 	const vh_plan *plan; /* the steps run (the first nrun of them), and the */
 	size_t nrun, step;   /* index of the one running, for prefetch_next */
@@ -30,6 +33,11 @@ typedef struct run {
 	char ver_stmt[40];
 } run;
 
+
+/* Builds r->settings (and r->nsettings) for the lock r holds: the SET
+ * LOCALs every revision's transaction starts with, and the lease's fence
+ * through a transaction pooler (vh_run_step.c). */
+int vh_run__settings(run *r);
 
 /* Prepares the statements every step sends (vh_run_step.c). */
 int vh_run__prepare_steps(run *r);

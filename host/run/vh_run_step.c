@@ -140,6 +140,23 @@ static char *checked_sql(const char *stmt)
 	return out;
 }
 
+int vh_run__settings(run *r)
+{
+	const char *fence = vh_lock_fence(&r->lock);
+
+	free(r->settings);
+	if (asprintf(&r->settings,
+		     "SET LOCAL search_path TO %s, public;\nSET LOCAL lock_timeout = %d;\n"
+		     "SET LOCAL statement_timeout = %d%s%s",
+		     r->t.schema, r->app->cfg->lock_timeout, r->app->cfg->statement_timeout,
+		     *fence ? ";\n" : "", fence) < 0) {
+		r->settings = NULL;
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	r->nsettings = *fence ? 4 : 3;
+	return 0;
+}
+
 /* Prepares the two statements every step sends, the history row and the
  * linear version-table UPDATE, so the server parses and plans them once per
  * run instead of once per revision (for a small revision, that was most of
@@ -406,7 +423,7 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 	char *sql = NULL, *mark, *set;
 	const char *stmt = NULL; /* the statement to blame: COMMIT, or none */
 	double t0 = vh_clock_ms();
-	int rc;
+	int rc, n;
 
 	row.revision = rev->id;
 	row.down_revision = rev->down_revision;
@@ -419,11 +436,18 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 	row.attention = 1;
 	if (!(mark = vh_history_insert_sql(&r->t, &row)))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	/* Session-level settings: SET LOCAL would vanish with each statement. */
-	if (asprintf(&set, "%s;\n%s", mark, r->settings) < 0)
-		set = NULL;
+	/* Session-level settings: SET LOCAL would vanish with each statement.
+	 * Not through a transaction pooler, where each statement may land on
+	 * another server process: the settings would stay behind on this one
+	 * for some other client, and the revision's statements run with the
+	 * server's defaults (docs/topologies.md). The fence, first, keeps a
+	 * run that lost its lease from starting the revision. */
+	if (r->lock.pooled)
+		n = asprintf(&set, "%s;\n%s", vh_lock_fence(&r->lock), mark);
+	else
+		n = asprintf(&set, "%s;\n%s", mark, r->settings);
 	free(mark);
-	if (!set)
+	if (n < 0)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	for (char *l = strstr(set, "SET LOCAL "); l; l = strstr(l, "SET LOCAL "))
 		memcpy(l, "SET       ", 10);
@@ -435,7 +459,8 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 	}
 	rc = call_revision(p, s, rev, ctx);
 	*ms = vh_clock_ms() - t0;
-	PQclear(PQexec(r->conn, "RESET search_path; RESET lock_timeout; RESET statement_timeout"));
+	if (!r->lock.pooled)
+		PQclear(PQexec(r->conn, "RESET search_path; RESET lock_timeout; RESET statement_timeout"));
 	if (rc != 0) {
 		/* Keep the in-progress row's attention flag: part of it may have
 		 * run. The failure row says what happened. */
@@ -448,8 +473,9 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 		char *id = vh_quote_literal(rev->id);
 
 		if (!id || asprintf(&set,
-				    "BEGIN;\nUPDATE %s SET attention = false WHERE attention AND "
+				    "BEGIN;\n%s%sUPDATE %s SET attention = false WHERE attention AND "
 				    "revision = %s AND outcome = 'in_progress'",
+				    vh_lock_fence(&r->lock), *vh_lock_fence(&r->lock) ? ";\n" : "",
 				    r->t.ht, id) < 0)
 			set = NULL;
 		vh_free(id);
