@@ -95,6 +95,13 @@ typedef struct vh_config_overrides {
  * caller's, freed with vh_config_free(). */
 int vh_config_load(vh_config **out, const vh_config_overrides *ov);
 
+/* Sets [vhost] key `key` from text, as a line of the file would (for a
+ * command's own flag, e.g. --wait-for-replicas). `where` names the source
+ * in messages: "--wait-for-replicas: bad value 'soon' for wait_for_replicas
+ * (expected a duration such as 5s, 250ms, 2min)". Returns 0 or
+ * VH_ERR_USAGE. */
+int vh_config_set(vh_config *cfg, const char *key, const char *value, const char *where);
+
 /* Frees a config; NULL does nothing. */
 void vh_config_free(vh_config *cfg);
 

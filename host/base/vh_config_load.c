@@ -93,6 +93,15 @@ done:
 	return rc;
 }
 
+int vh_config_set(vh_config *cfg, const char *key, const char *value, const char *where)
+{
+	int rc = vh_config__set_key(cfg, key, value, where, cfg->dir);
+
+	if (rc == VH_ERR_NOTFOUND)
+		return vh_error_set(VH_ERR_USAGE, "%s: unknown setting '%s'", where, key);
+	return rc;
+}
+
 #define VH__CFG_FREE_STR(n) free(cfg->n);
 #define VH__CFG_FREE_PATH(n) free(cfg->n);
 #define VH__CFG_FREE_BOOL(n)

@@ -25,7 +25,9 @@ const vh_cmd vh_commands[] = {
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
 	 "  --no-backup     skip the environment's backup_command\n"
-	 "  --yes           confirm for an environment that requires it\n"},
+	 "  --yes           confirm for an environment that requires it\n"
+	 "  --wait-for-replicas DURATION  then wait until every standby has replayed it\n"
+	 "                  (wait_for_replicas; 0 = do not wait)\n"},
 	{"downgrade", vh_cmd_downgrade, "downgrade [--sql] [--dry-run] [--no-backup] [--yes] SPEC",
 	 "Revert to a previous revision",
 	 "  SPEC            -1, base, an id or prefix, REV-N\n"
@@ -33,7 +35,9 @@ const vh_cmd vh_commands[] = {
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
 	 "  --no-backup     skip the environment's backup_command\n"
-	 "  --yes           confirm for an environment that requires it\n"},
+	 "  --yes           confirm for an environment that requires it\n"
+	 "  --wait-for-replicas DURATION  then wait until every standby has replayed it\n"
+	 "                  (wait_for_replicas; 0 = do not wait)\n"},
 	{"current", vh_cmd_current, "current [-v] [--json] [--check-heads]",
 	 "Show the revision(s) the database is at",
 	 "  -v, --verbose   show each revision's file and message\n"
@@ -196,6 +200,9 @@ static void usage(FILE *out)
 		"  -q, --quiet           no progress output\n"
 		"  -h, --help            this help; 'vhost COMMAND --help' for a command\n"
 		"  --version             print the version\n\n"
+		"Poolers, standbys and failover (settings in the ini file; docs/topologies.md):\n"
+		"  pooler = auto|none|transaction, wait_for_replicas = DURATION,\n"
+		"  reconnect_timeout = DURATION (with host=a,b target_session_attrs=read-write)\n\n"
 		"Commands:\n");
 	for (c = vh_commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);

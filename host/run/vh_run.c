@@ -7,6 +7,7 @@
  * read only after it is held, so of several pods started at once one
  * migrates and the others find nothing left to do. */
 #include "vh_clock.h"
+#include "vh_config.h"
 #include "vh_run_int.h"
 
 #include <stdio.h>
@@ -17,17 +18,18 @@
 #include "vh_error.h"
 #include "vh_loader.h"
 #include "vh_lock.h"
+#include "vh_replicas.h"
 #include "vh_spec.h"
 #include "vh_workflow.h"
 
-static void summary(run *r, const vh_plan *plan, double ms)
+static void summary(run *r, size_t n, double ms)
 {
 	const char *what = r->o->dry_run ? "Dry run" : r->o->up ? "Upgraded" : "Downgraded";
 
 	if (r->app->quiet)
 		return;
-	fprintf(stderr, "%s %s: %zu revision%s in %.0f ms%s.\n", what, r->app->cfg->schema, plan->n,
-		plan->n == 1 ? "" : "s", ms,
+	fprintf(stderr, "%s %s: %zu revision%s in %.0f ms%s.\n", what, r->app->cfg->schema, n,
+		n == 1 ? "" : "s", ms,
 		r->o->dry_run ? "; everything was rolled back, nothing changed" : "");
 }
 
@@ -59,7 +61,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 {
 	run r = {0};
 	char **ids = NULL;
-	size_t nids = 0, *cur = NULL, *target = NULL, ntarget = 0, i, nrun = 0;
+	size_t nids = 0, *cur = NULL, *target = NULL, ntarget = 0, i, nrun = 0, nplanned;
 	double *step_ms = NULL;
 	vh_plan plan = {0};
 	int rc, has_history = 0;
@@ -82,7 +84,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	if ((rc = vh_app_conn(app, &r.conn)) < 0)
 		goto done;
 	if ((rc = vh_lock_take(&r.lock, app, r.conn, &r.t, r.in_txn)) < 0 ||
-	    (rc = vh_run__settings(&r)) < 0)
+	    (rc = vh_run__settings(&r)) < 0 || (rc = vh_run__remember_server(&r)) < 0)
 		goto done;
 	/* Nothing is created until there is a plan to run: a bad spec, an
 	 * unknown target or nothing to do leaves a database vhost has never
@@ -134,13 +136,30 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	}
 	r.plan = &plan;
 	r.nrun = nrun;
+	nplanned = plan.n;
 	for (i = 0; i < nrun; i++) {
 		double ts = vh_clock_ms();
+		int nontx = vh_graph_rev(r.g, plan.steps[i].rev)->flags & VH_REV_NONTRANSACTIONAL;
 
 		r.step = i;
 		rc = vh_run__step(&r, &plan.steps[i]);
-		step_ms[i] = vh_clock_ms() - ts;
+		if (rc < 0 && vh_run__can_resume(&r, &plan.steps[i])) {
+			/* A failover: carry on with what the version table says
+			 * is left (vh_run_resume.c). */
+			if ((rc = vh_run__resume(&r, &plan, &plan.steps[i], target, ntarget)) < 0)
+				break;
+			r.nrun = nrun = plan.n;
+			i = (size_t)-1;
+			continue;
+		}
+		if (i < nplanned) /* only dry runs report them, and they never resume */
+			step_ms[i] = vh_clock_ms() - ts;
 		if (rc < 0)
+			break;
+		/* What CONCURRENTLY built must be on the standbys before the
+		 * next revision relies on it there. */
+		if (nontx && !o->dry_run &&
+		    (rc = vh_replicas_wait(r.conn, app->cfg->wait_for_replicas, app->quiet)) < 0)
 			break;
 	}
 	if (o->dry_run)
@@ -154,8 +173,10 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 		rc = vh_db_exec(r.conn, "committing", "COMMIT");
 		r.in_txn = 0;
 	}
-	if (rc == 0 && !o->dry_run)
-		summary(&r, &plan, vh_clock_ms() - t0);
+	if (rc == 0 && !o->dry_run) {
+		summary(&r, nplanned, vh_clock_ms() - t0);
+		rc = vh_replicas_wait(r.conn, app->cfg->wait_for_replicas, app->quiet);
+	}
 done:
 	if (r.have_next)
 		vh_plugin_close(&r.next_p);
@@ -188,8 +209,13 @@ int vh_run(vh_app *app, const char *spec, const vh_run_opts *o)
 {
 	vh_run_opts opts = *o;
 
+	int rc;
+
 	if (!app->cfg->transaction_per_revision)
 		opts.single_txn = 1;
+	if (o->wait_for_replicas && (rc = vh_config_set(app->cfg, "wait_for_replicas",
+							 o->wait_for_replicas, "--wait-for-replicas")) < 0)
+		return rc;
 	if (opts.sql)
 		return vh_offline_run(app, spec, &opts);
 	return run_online(app, spec, &opts);

@@ -18,6 +18,7 @@ typedef struct vh_run_opts {
 	int retry_interrupted;/* --retry-interrupted */
 	int no_backup;        /* --no-backup */
 	int yes;              /* --yes */
+	const char *wait_for_replicas; /* --wait-for-replicas DURATION, or NULL */
 } vh_run_opts;
 
 /* `vhost upgrade SPEC` / `vhost downgrade SPEC`, online or offline. */

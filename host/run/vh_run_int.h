@@ -29,6 +29,8 @@ typedef struct run {
 	vh_plugin next_p;
 	char next_sha[65];
 	char (*shas)[65];    /* per graph index: the drift check's SHA-256, or "" */
+	char sysid[32];     /* with reconnect_timeout: the cluster's system identifier */
+	char tli[32];       /* and its timeline, for checking a reconnect */
 	char hist_stmt[40]; /* prepared statements (prepare_steps), "" until then */
 	char ver_stmt[40];
 } run;
@@ -54,5 +56,18 @@ void vh_run__arm_crash_reports(void);
 int vh_run__history_exists(run *r, int *out);
 int vh_run__check_interrupted(run *r);
 int vh_run__check_drift(run *r, const size_t *cur, size_t ncur);
+
+/* vh_run_resume.c: carrying on after a lost connection (reconnect_timeout).
+ * vh_run__remember_server notes the cluster's identity at the start (only
+ * with reconnect_timeout, so a run without pays nothing); can_resume says
+ * whether step `s`, which just failed, may be resumed (the connection was
+ * lost, the run is one transaction per revision, the revision is
+ * transactional); resume reconnects, checks the cluster, retakes the lock
+ * and replaces *plan with what is left from the version table towards
+ * `target`. Each returns 0 (or 1 for yes) or the error. */
+int vh_run__remember_server(run *r);
+int vh_run__can_resume(const run *r, const vh_step *s);
+int vh_run__resume(run *r, vh_plan *plan, const vh_step *lost, const size_t *target,
+		   size_t ntarget);
 
 #endif
