@@ -62,10 +62,11 @@ int vh_replicas_wait(PGconn *conn, int timeout_ms, int quiet)
 		if ((rc = lagging(conn, lsn, lag, sizeof(lag), &total)) < 0)
 			return rc;
 		if (rc == 0) {
-			if (!quiet && said >= 0)
-				fprintf(stderr, "Standbys caught up with %s after %.1f s.\n", lsn,
+			if (!quiet && total > 0)
+				fprintf(stderr, "All %d standby%s replayed %s (waited %.1f s).\n",
+					total, total == 1 ? "" : "s", lsn,
 					(vh_clock_ms() - start) / 1000.0);
-			else if (!quiet && total == 0)
+			else if (!quiet)
 				fprintf(stderr, "No standby in pg_stat_replication to wait for.\n");
 			return 0;
 		}

@@ -57,9 +57,16 @@ static void nothing_to_do(run *r, const char *spec_text, const size_t *cur, size
 			    r->app->cfg->schema, *at ? at : "<base>", spec_text);
 }
 
-static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
+/* One attempt at the run. *again is set when the connection was lost
+ * before anything of it could have committed (before the first revision,
+ * or anywhere in a single-transaction run), so with reconnect_timeout the
+ * whole run can start over; sysid and tli then hold the server's identity
+ * as read at the start, for checking the reconnect. */
+static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, int *again,
+		      char sysid[32], char tli[32])
 {
 	run r = {0};
+	int started = 0;
 	char **ids = NULL;
 	size_t nids = 0, *cur = NULL, *target = NULL, ntarget = 0, i, nrun = 0, nplanned;
 	double *step_ms = NULL;
@@ -83,8 +90,11 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	}
 	if ((rc = vh_app_conn(app, &r.conn)) < 0)
 		goto done;
-	if ((rc = vh_lock_take(&r.lock, app, r.conn, &r.t, r.in_txn)) < 0 ||
-	    (rc = vh_run__settings(&r)) < 0 || (rc = vh_run__remember_server(&r)) < 0)
+	memcpy(r.sysid, sysid, sizeof(r.sysid));
+	memcpy(r.tli, tli, sizeof(r.tli));
+	if ((!*r.sysid && (rc = vh_run__remember_server(&r)) < 0) ||
+	    (rc = vh_lock_take(&r.lock, app, r.conn, &r.t, r.in_txn)) < 0 ||
+	    (rc = vh_run__settings(&r)) < 0)
 		goto done;
 	/* Nothing is created until there is a plan to run: a bad spec, an
 	 * unknown target or nothing to do leaves a database vhost has never
@@ -137,6 +147,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	r.plan = &plan;
 	r.nrun = nrun;
 	nplanned = plan.n;
+	started = 1;
 	for (i = 0; i < nrun; i++) {
 		double ts = vh_clock_ms();
 		int nontx = vh_graph_rev(r.g, plan.steps[i].rev)->flags & VH_REV_NONTRANSACTIONAL;
@@ -178,6 +189,9 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o)
 		rc = vh_replicas_wait(r.conn, app->cfg->wait_for_replicas, app->quiet);
 	}
 done:
+	*again = rc < 0 && r.conn && PQstatus(r.conn) != CONNECTION_OK && (r.in_txn || !started);
+	memcpy(sysid, r.sysid, sizeof(r.sysid));
+	memcpy(tli, r.tli, sizeof(r.tli));
 	if (r.have_next)
 		vh_plugin_close(&r.next_p);
 	free(r.shas);
@@ -218,5 +232,23 @@ int vh_run(vh_app *app, const char *spec, const vh_run_opts *o)
 		return rc;
 	if (opts.sql)
 		return vh_offline_run(app, spec, &opts);
-	return run_online(app, spec, &opts);
+	/* A failover before anything committed: start over on the server
+	 * the reconnect finds (vh_run_resume.c resumes one inside a run). */
+	char sysid[32] = "", tli[32] = "";
+
+	for (int tries = 0;; tries++) {
+		int again = 0;
+
+		rc = run_online(app, spec, &opts, &again, sysid, tli);
+		if (rc >= 0 || !again || app->cfg->reconnect_timeout <= 0 || tries >= 10)
+			return rc;
+		if (!app->quiet)
+			fprintf(stderr, "Lost the connection before any revision committed (%s); "
+					"reconnecting for up to %.0f s (reconnect_timeout).\n",
+				vh_error_last(), app->cfg->reconnect_timeout / 1000.0);
+		if ((rc = vh_run__reconnect(app, app->conn, sysid, tli)) < 0)
+			return rc;
+		if (!app->quiet)
+			fprintf(stderr, "Starting the run over.\n");
+	}
 }

@@ -66,6 +66,11 @@ int vh_run__check_drift(run *r, const size_t *cur, size_t ncur);
  * and replaces *plan with what is left from the version table towards
  * `target`. Each returns 0 (or 1 for yes) or the error. */
 int vh_run__remember_server(run *r);
+/* Reconnects `conn` with backoff until a primary answers or
+ * reconnect_timeout passes, logging each attempt; a server whose system
+ * identifier is not `sysid_was` (when known) is an error. Says when the
+ * timeline changed, and updates both. */
+int vh_run__reconnect(vh_app *app, PGconn *conn, char sysid_was[32], char tli_was[32]);
 int vh_run__can_resume(const run *r, const vh_step *s);
 int vh_run__resume(run *r, vh_plan *plan, const vh_step *lost, const size_t *target,
 		   size_t ntarget);

@@ -40,7 +40,7 @@ int vh_run__remember_server(run *r)
 {
 	int recovery;
 
-	if (r->app->cfg->reconnect_timeout <= 0 || r->in_txn)
+	if (r->app->cfg->reconnect_timeout <= 0)
 		return 0;
 	return identify(r->conn, r->sysid, r->tli, &recovery);
 }
@@ -52,29 +52,27 @@ int vh_run__can_resume(const run *r, const vh_step *s)
 	       !(vh_graph_rev(r->g, s->rev)->flags & VH_REV_NONTRANSACTIONAL);
 }
 
-/* Reconnects until a primary of the same cluster answers, or the timeout.
- * Returns 0 or the error. */
-static int reconnect(run *r)
+int vh_run__reconnect(vh_app *app, PGconn *conn, char sysid_was[32], char tli_was[32])
 {
-	int timeout = r->app->cfg->reconnect_timeout, delay = 250, attempt = 0, recovery = 0;
+	int timeout = app->cfg->reconnect_timeout, delay = 250, attempt = 0, recovery = 0;
 	double start = vh_clock_ms();
 	char sysid[32], tli[32], why[512];
 
 	for (;;) {
 		vh_clock_sleep_ms(delay);
 		attempt++;
-		PQreset(r->conn);
-		if (PQstatus(r->conn) == CONNECTION_OK) {
-			if (identify(r->conn, sysid, tli, &recovery) < 0) {
+		PQreset(conn);
+		if (PQstatus(conn) == CONNECTION_OK) {
+			if (identify(conn, sysid, tli, &recovery) < 0) {
 				snprintf(why, sizeof(why), "%s", vh_error_last());
-			} else if (strcmp(sysid, r->sysid) != 0) {
-				char *target = vh_db_describe(r->conn);
+			} else if (*sysid_was && strcmp(sysid, sysid_was) != 0) {
+				char *target = vh_db_describe(conn);
 				int rc = vh_error_set(
 					VH_ERR_GENERIC,
 					"reconnected to %s, but it is another cluster (system identifier "
 					"%s, not %s), so vhost stops there: nothing more was run. Check "
 					"the host list in the connection settings",
-					target ? target : "the server", sysid, r->sysid);
+					target ? target : "the server", sysid, sysid_was);
 
 				free(target);
 				return rc;
@@ -84,9 +82,9 @@ static int reconnect(run *r)
 				break;
 			}
 		} else {
-			snprintf(why, sizeof(why), "%s", vh_db_oneline(PQerrorMessage(r->conn)));
+			snprintf(why, sizeof(why), "%s", vh_db_oneline(PQerrorMessage(conn)));
 		}
-		if (!r->app->quiet)
+		if (!app->quiet)
 			fprintf(stderr, "Reconnect attempt %d after %.1f s failed: %s\n", attempt,
 				(vh_clock_ms() - start) / 1000.0, why);
 		if (vh_clock_ms() - start >= timeout)
@@ -95,18 +93,19 @@ static int reconnect(run *r)
 					    timeout / 1000.0, why);
 		delay = delay * 2 > 4000 ? 4000 : delay * 2;
 	}
-	if (!r->app->quiet) {
-		char *target = vh_db_describe(r->conn);
+	if (!app->quiet) {
+		char *target = vh_db_describe(conn);
 
 		fprintf(stderr, "Reconnected to %s after %.1f s (attempt %d), the same cluster",
 			target ? target : "the server", (vh_clock_ms() - start) / 1000.0, attempt);
-		if (strcmp(tli, r->tli) != 0)
+		if (strcmp(tli, tli_was) != 0)
 			fprintf(stderr, "; its timeline changed from %s to %s (a standby was promoted)",
-				r->tli, tli);
+				tli_was, tli);
 		fprintf(stderr, ".\n");
 		free(target);
 	}
-	snprintf(r->tli, sizeof(r->tli), "%s", tli);
+	snprintf(tli_was, 32, "%s", tli);
+	snprintf(sysid_was, 32, "%s", sysid);
 	return 0;
 }
 
@@ -128,8 +127,12 @@ int vh_run__resume(run *r, vh_plan *plan, const vh_step *lost, const size_t *tar
 		vh_plugin_close(&r->next_p);
 		r->have_next = 0;
 	}
-	r->hist_stmt[0] = r->ver_stmt[0] = '\0'; /* gone with the session */
-	if ((rc = reconnect(r)) < 0 || (rc = vh_lock_retake(&r->lock, r->app, r->conn)) < 0 ||
+	/* Gone with the session: the prepared statements and a session lock
+	 * (a lease is a row, and survives on the new primary). */
+	r->hist_stmt[0] = r->ver_stmt[0] = '\0';
+	if (r->lock.kind == VH_LOCK_SESSION)
+		r->lock.kind = VH_LOCK_NONE;
+	if ((rc = vh_run__reconnect(r->app, r->conn, r->sysid, r->tli)) < 0 || (rc = vh_lock_retake(&r->lock, r->app, r->conn)) < 0 ||
 	    (rc = vh_run__settings(r)) < 0 ||
 	    (!r->lock.pooled && (rc = vh_run__prepare_steps(r)) < 0) ||
 	    (rc = vh_tables_read_versions(r->conn, &r->t, &ids, &nids)) < 0 ||

@@ -26,7 +26,7 @@ vh_topo_primary "$PG" "$PG_PORT" "log_min_messages=warning"
 vh_topo_bouncer "$BOUNCER" "$VH_TOPO_PORT" "$PG" "$PG_PORT" 4
 export PGHOST=$PG PGPORT=$PG_PORT PGUSER=postgres PGDATABASE=postgres
 db=topo_pool
-vh_t_createdb "$db"
+createdb "$db" # the cluster is thrown away whole
 VIA=(--dsn "host=$BOUNCER port=$VH_TOPO_PORT user=postgres dbname=$db")
 
 # ---- 1. what is in between ---------------------------------------------------------

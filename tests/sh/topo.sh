@@ -74,20 +74,33 @@ vh_topo_primary() {
   vh_topo_start "$d" "$port"
 }
 
-# vh_topo_standby FROM_DIR FROM_PORT DIR PORT NAME: a streaming standby of
-# the cluster at FROM_DIR:FROM_PORT, made with pg_basebackup -R (so its
-# primary_conninfo carries application_name=NAME), started.
+# vh_topo_standby FROM_DIR FROM_PORT DIR PORT NAME [SETTING=VALUE ...]: a
+# streaming standby of the cluster at FROM_DIR:FROM_PORT, made with
+# pg_basebackup -R (so its primary_conninfo carries application_name=NAME),
+# with the settings given, started.
 vh_topo_standby() {
-  local from=$1 fport=$2 d=$3 port=$4 name=$5
+  local from=$1 fport=$2 d=$3 port=$4 name=$5 kv
+  shift 5
   vh_pg_as_owner rm -rf "$d/data"
   vh_pg_as_owner "$(vh_pg_bindir)/pg_basebackup" -d "host=$from port=$fport user=postgres application_name=$name" \
     -D "$d/data" -R -X stream -c fast >"$d/basebackup.log" 2>&1 || { cat "$d/basebackup.log" >&2; return 1; }
+  for kv in "$@"; do echo "${kv%%=*} = '${kv#*=}'"; done |
+    vh_pg_as_owner tee -a "$d/data/postgresql.auto.conf" >/dev/null
   vh_topo_start "$d" "$port"
 }
 
-# vh_topo_psql DIR PORT DB SQL: psql on a topology server.
+# vh_topo_psql DIR PORT DB SQL...: psql on a topology server, each SQL
+# argument a -c of its own (a transaction of its own).
 vh_topo_psql() {
-  psql -X -q -At -v ON_ERROR_STOP=1 -h "$1" -p "$2" -U postgres -d "$3" -c "$4"
+  local args=(-X -q -At -v ON_ERROR_STOP=1 -h "$1" -p "$2" -U postgres -d "$3") sql
+  shift 3
+  for sql in "$@"; do args+=(-c "$sql"); done
+  psql "${args[@]}"
+}
+
+# vh_topo_set DIR PORT SETTING VALUE: ALTER SYSTEM and reload.
+vh_topo_set() {
+  vh_topo_psql "$1" "$2" postgres "ALTER SYSTEM SET $3 = '$4'" "SELECT pg_reload_conf()" >/dev/null
 }
 
 # vh_topo_bouncer DIR PORT TO_DIR TO_PORT POOL_SIZE: Debian's pgbouncer in
