@@ -27,15 +27,45 @@ int vh_run__history_exists(run *r, int *out)
 	return 0;
 }
 
+/* The indexes of the target schema that an interrupted CREATE INDEX
+ * CONCURRENTLY left invalid (pg_index.indisvalid = false), as "a, b" in
+ * `buf` ("" when none). A retry with IF NOT EXISTS would skip them and
+ * leave them invalid for good. Best effort. */
+static void invalid_indexes(run *r, char *buf, size_t len)
+{
+	const char *params[1] = {r->app->cfg->schema};
+	PGresult *res;
+
+	buf[0] = '\0';
+	if (vh_db_query(&res, r->conn, "looking for invalid indexes",
+			"SELECT string_agg(i.indexrelid::regclass::text, ', ' ORDER BY 1) FROM pg_index i "
+			"JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid "
+			"AND c.relnamespace = to_regnamespace($1)",
+			1, params) < 0) {
+		vh_error_clear();
+		return;
+	}
+	snprintf(buf, len, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+}
+
 /* Refuses to run while an interrupted non-transactional revision is
- * unresolved: guessing whether it took effect could lose data. */
+ * unresolved: guessing whether it took effect could lose data. An index it
+ * left invalid is named with the fix, and refused even with
+ * --retry-interrupted. */
 int vh_run__check_interrupted(run *r)
 {
 	PGresult *res;
-	char *sql;
+	char *sql, invalid[512], fix[700] = "";
 	int rc;
 
-	if (r->o->retry_interrupted)
+	invalid_indexes(r, invalid, sizeof(invalid));
+	if (*invalid)
+		snprintf(fix, sizeof(fix),
+			 ". It left invalid index%s %s (pg_index.indisvalid = false): run DROP INDEX "
+			 "CONCURRENTLY on %s before anything is retried",
+			 strchr(invalid, ',') ? "es" : "", invalid, strchr(invalid, ',') ? "each" : "it");
+	if (r->o->retry_interrupted && !*invalid)
 		return 0;
 	if (asprintf(&sql,
 		     "SELECT revision, direction, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), "
@@ -51,9 +81,9 @@ int vh_run__check_interrupted(run *r)
 				  "non-transactional revision %s (%s) was interrupted or failed part-way "
 				  "(started %s by %s on %s), so the database may hold part of it. Check "
 				  "the schema, then run 'vhost stamp %s' if it took effect (or stamp its "
-				  "parent if it did not), or rerun with --retry-interrupted to run it again",
+				  "parent if it did not), or rerun with --retry-interrupted to run it again%s",
 				  PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
-				  PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 0));
+				  PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 0), fix);
 	PQclear(res);
 	return rc;
 }
