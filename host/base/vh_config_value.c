@@ -126,22 +126,30 @@ static int vh__set_PATH(char **field, const char *key, const char *def,
 	return 0;
 }
 
+/* The index of `value` in the NULL-terminated `words` (any case), or -1. */
+static int vh__word(const char *const *words, const char *value)
+{
+	int i;
+
+	for (i = 0; words[i]; i++)
+		if (strcasecmp(value ? value : "", words[i]) == 0)
+			return i;
+	return -1;
+}
+
 static int vh__set_BOOL(int *field, const char *key, const char *def,
 			const char *value, const char *where, const char *dir)
 {
 	static const char *const words[] = {"false", "true", "no", "yes", "off", "on",
 		"0", "1", NULL};
-	size_t i;
+	int i = vh__word(words, value);
 
 	(void)def, (void)dir;
-	value = value ? value : "";
-	for (i = 0; words[i]; i++) {
-		if (strcasecmp(value, words[i]) == 0) {
-			*field = (int)(i % 2);
-			return 0;
-		}
-	}
-	return vh__bad(where, value, key, "true or false, yes or no, on or off, 1 or 0");
+	if (i < 0)
+		return vh__bad(where, value ? value : "", key,
+			       "true or false, yes or no, on or off, 1 or 0");
+	*field = i % 2;
+	return 0;
 }
 
 static int vh__set_INT(int *field, const char *key, const char *def,
@@ -189,17 +197,13 @@ static int vh__set_POOLER(int *field, const char *key, const char *def,
 			  const char *value, const char *where, const char *dir)
 {
 	static const char *const words[] = {"auto", "none", "transaction", NULL};
-	size_t i;
+	int i = vh__word(words, value);
 
 	(void)def, (void)dir;
-	value = value ? value : "";
-	for (i = 0; words[i]; i++) {
-		if (strcasecmp(value, words[i]) == 0) {
-			*field = (int)i;
-			return 0;
-		}
-	}
-	return vh__bad(where, value, key, "auto, none or transaction");
+	if (i < 0)
+		return vh__bad(where, value ? value : "", key, "auto, none or transaction");
+	*field = i; /* the VH_POOLER_* values, in this order */
+	return 0;
 }
 
 /* Sets [vhost] key `key`: 0, VH_ERR_USAGE for a bad value, or
