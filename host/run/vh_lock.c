@@ -113,14 +113,14 @@ static void advisory_describe(void *user, PGconn *conn, char *buf, size_t len)
  * libpq's own (or pooler = none says there is no transaction pooler):
  * through a pooler, a session lock taken here could be left on a server
  * process another client gets next. */
-static int first_contact(vh_lock *l, vh_app *app, PGconn *conn, int xact, long long *pid,
-			 int *got)
+static int first_contact(vh_lock *l, vh_app *app, PGconn *conn, int xact, int try_lock,
+			 long long *pid, int *got)
 {
 	char sql[512], try[192] = "NULL::bool";
 	PGresult *res;
 	int rc, recovery, readonly;
 
-	if (app->cfg->pooler != VH_POOLER_TRANSACTION)
+	if (try_lock && app->cfg->pooler != VH_POOLER_TRANSACTION)
 		snprintf(try, sizeof(try),
 			 "CASE WHEN (pg_backend_pid() = %d OR %s) AND NOT pg_is_in_recovery() "
 			 "THEN %s(%lld) END",
@@ -165,7 +165,7 @@ int vh_lock_take(vh_lock *l, vh_app *app, PGconn *conn, const vh_tables *t, int 
 	l->key = t->lock_key;
 	if (!(l->what = strdup(t->vt_display)))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	if ((rc = first_contact(l, app, conn, xact, &pid, &got)) < 0)
+	if ((rc = first_contact(l, app, conn, xact, 1, &pid, &got)) < 0)
 		return rc;
 	vh_pooler_decide(app, conn, pid, &pooled);
 	if (pooled) {
@@ -200,12 +200,12 @@ int vh_lock_retake(vh_lock *l, vh_app *app, PGconn *conn)
 	if (l->kind == VH_LOCK_LEASE) {
 		/* The same checks as the first time: a promoted standby that
 		 * is still read-only is no place to carry on. */
-		if ((rc = first_contact(l, app, conn, 0, &pid, &got)) < 0)
+		if ((rc = first_contact(l, app, conn, 0, 0, &pid, &got)) < 0)
 			return rc;
 		return vh_lease_acquire(l, conn, app->cfg->migration_lock_wait, app->quiet);
 	}
 	l->kind = VH_LOCK_NONE;
-	if ((rc = first_contact(l, app, conn, 0, &pid, &got)) < 0 || got)
+	if ((rc = first_contact(l, app, conn, 0, 1, &pid, &got)) < 0 || got)
 		return rc;
 	if ((rc = vh_lock_poll(conn, app->cfg->migration_lock_wait, l->what, app->quiet,
 			       advisory_try, advisory_describe, &a)) == 0)

@@ -113,6 +113,10 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, 
 		goto done;
 	if (plan.n == 0) {
 		nothing_to_do(&r, spec_text, cur, nids, target, ntarget);
+		/* Another run may have just migrated: what this deploy starts
+		 * next must find it on the standbys all the same. */
+		if (!o->dry_run)
+			rc = vh_replicas_wait(r.conn, app->cfg->wait_for_replicas, app->quiet);
 		goto done;
 	}
 	nrun = plan.n;

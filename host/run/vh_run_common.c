@@ -1,7 +1,8 @@
 /* vh_run_common.c - what the online runner, the offline renderer and the
  * read-only commands share: the current heads, version-table statements in
- * Alembic's shape, step labels, spec resolution. */
-#include "vh_run.h"
+ * Alembic's shape, step labels, spec resolution, and the settings each
+ * revision's transaction starts with. */
+#include "vh_run_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,3 +103,20 @@ int vh_run_read_current(vh_app *app, char ***ids, size_t **cur, size_t *n)
 	return rc;
 }
 
+/* The settings every revision's transaction starts with (vh_run_int.h). */
+int vh_run__settings(run *r)
+{
+	const char *fence = vh_lock_fence(&r->lock);
+
+	free(r->settings);
+	if (asprintf(&r->settings,
+		     "SET LOCAL search_path TO %s, public;\nSET LOCAL lock_timeout = %d;\n"
+		     "SET LOCAL statement_timeout = %d%s%s",
+		     r->t.schema, r->app->cfg->lock_timeout, r->app->cfg->statement_timeout,
+		     *fence ? ";\n" : "", fence) < 0) {
+		r->settings = NULL;
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	r->nsettings = *fence ? 4 : 3;
+	return 0;
+}

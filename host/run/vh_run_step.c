@@ -140,23 +140,6 @@ static char *checked_sql(const char *stmt)
 	return out;
 }
 
-int vh_run__settings(run *r)
-{
-	const char *fence = vh_lock_fence(&r->lock);
-
-	free(r->settings);
-	if (asprintf(&r->settings,
-		     "SET LOCAL search_path TO %s, public;\nSET LOCAL lock_timeout = %d;\n"
-		     "SET LOCAL statement_timeout = %d%s%s",
-		     r->t.schema, r->app->cfg->lock_timeout, r->app->cfg->statement_timeout,
-		     *fence ? ";\n" : "", fence) < 0) {
-		r->settings = NULL;
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	}
-	r->nsettings = *fence ? 4 : 3;
-	return 0;
-}
-
 /* Prepares the two statements every step sends, the history row and the
  * linear version-table UPDATE, so the server parses and plans them once per
  * run instead of once per revision (for a small revision, that was most of
