@@ -3,7 +3,7 @@
 # with a pool (4 server connections) smaller than the number of clients.
 #
 #  1. -v says what is in between: "direct" straight to the server,
-#     "through a pooler" via pgbouncer.
+#     "through a pooler" via pgbouncer; `pooler` is checked and obeyed.
 #  2. 16 `vhost upgrade head` at once on the Vibesia chain, then on the
 #     50-revision topo_chain (its 25th non-transactional): every process
 #     exits 0, each revision is applied exactly once, in order (history
@@ -28,6 +28,7 @@ export PGHOST=$PG PGPORT=$PG_PORT PGUSER=postgres PGDATABASE=postgres
 db=topo_pool
 createdb "$db" # the cluster is thrown away whole
 VIA=(--dsn "host=$BOUNCER port=$VH_TOPO_PORT user=postgres dbname=$db")
+VIB_HEAD=$("$VHOST_BIN" --plugin-dir "$VHOST_PLUGIN_DIR" heads 2>/dev/null | cut -d' ' -f1)
 
 # ---- 1. what is in between ---------------------------------------------------------
 vh_t_run -- --dsn "dbname=$db" --plugin-dir "$VHOST_PLUGIN_DIR" --schema direct_v -v upgrade head --dry-run
@@ -35,6 +36,17 @@ vh_t_check "direct: -v says the connection is direct" grep -q "^Connection: dire
 vh_t_run -- "${VIA[@]}" --plugin-dir "$VHOST_PLUGIN_DIR" --schema pooled_v -v upgrade head --dry-run
 vh_t_check "via pgbouncer: -v says a pooler, taken for a transaction pooler" \
   grep -q "^Connection: through a pooler .*transaction pooler" "$VH_T_TMP/err"
+
+printf '[vhost]\npooler = sometimes\n' >"$VH_T_TMP/bad.ini"
+vh_t_run -- -c "$VH_T_TMP/bad.ini" "${VIA[@]}" --plugin-dir "$VHOST_PLUGIN_DIR" current
+vh_t_eq "a bad pooler value is a configuration error naming the file and line" \
+  "2 FAILED: $VH_T_TMP/bad.ini:2: bad value 'sometimes' for pooler (expected auto, none or transaction)" \
+  "$VH_T_RC $(cat "$VH_T_TMP/err")"
+printf '[vhost]\npooler = transaction\n' >"$VH_T_TMP/tx.ini"
+vh_t_run -- -c "$VH_T_TMP/tx.ini" --dsn "dbname=$db" --plugin-dir "$VHOST_PLUGIN_DIR" --schema set_v -v upgrade head
+vh_t_check "pooler = transaction on a direct connection: said, and it runs" \
+  grep -q "^Connection: pooler = transaction (set)" "$VH_T_TMP/err"
+vh_t_eq "... to head" "0 $VIB_HEAD" "$VH_T_RC $(vh_t_versions "$db" set_v)"
 
 # race NAME ARGS...: N vhost processes at once through pgbouncer; sets BAD
 # to those that did not exit 0 (with their FAILED line).
@@ -76,7 +88,7 @@ vh_t_eq "Vibesia: every revision applied exactly once" \
   "1 $nrev" "$(counts vibesia_schema upgrade applied) $(vh_t_psql "$db" "SELECT count(DISTINCT revision) FROM vibesia_schema.vhost_history")"
 vh_t_eq "Vibesia: nothing failed" 0 \
   "$(vh_t_psql "$db" "SELECT count(*) FROM vibesia_schema.vhost_history WHERE outcome <> 'applied'")"
-vh_t_eq "Vibesia: at head" "$("$VHOST_BIN" --plugin-dir "$VHOST_PLUGIN_DIR" heads 2>/dev/null | cut -d' ' -f1)" \
+vh_t_eq "Vibesia: at head" "$VIB_HEAD" \
   "$(vh_t_versions "$db" vibesia_schema)"
 
 CH=(--plugin-dir "$VHOST_FIXTURE_DIR/topo_chain" --schema topo)
