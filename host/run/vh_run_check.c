@@ -39,8 +39,8 @@ static void invalid_indexes(run *r, char *buf, size_t len)
 	buf[0] = '\0';
 	if (vh_db_query(&res, r->conn, "looking for invalid indexes",
 			"SELECT string_agg(i.indexrelid::regclass::text, ', ' ORDER BY 1) FROM pg_index i "
-			"JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid "
-			"AND c.relnamespace = to_regnamespace($1)",
+			"JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = "
+			"c.relnamespace WHERE NOT i.indisvalid AND n.nspname = $1",
 			1, params) < 0) {
 		vh_error_clear();
 		return;
@@ -56,17 +56,9 @@ static void invalid_indexes(run *r, char *buf, size_t len)
 int vh_run__check_interrupted(run *r)
 {
 	PGresult *res;
-	char *sql, invalid[512], fix[700] = "";
+	char *sql, invalid[512] = "", fix[700] = "";
 	int rc;
 
-	invalid_indexes(r, invalid, sizeof(invalid));
-	if (*invalid)
-		snprintf(fix, sizeof(fix),
-			 ". It left invalid index%s %s (pg_index.indisvalid = false): run DROP INDEX "
-			 "CONCURRENTLY on %s before anything is retried",
-			 strchr(invalid, ',') ? "es" : "", invalid, strchr(invalid, ',') ? "each" : "it");
-	if (r->o->retry_interrupted && !*invalid)
-		return 0;
 	if (asprintf(&sql,
 		     "SELECT revision, direction, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), "
 		     "db_user, coalesce(client_host, '?') FROM %s WHERE attention ORDER BY id DESC LIMIT 1",
@@ -76,7 +68,15 @@ int vh_run__check_interrupted(run *r)
 	free(sql);
 	if (rc < 0)
 		return rc;
+	/* Only when a revision was interrupted: nothing extra otherwise. */
 	if (PQntuples(res) > 0)
+		invalid_indexes(r, invalid, sizeof(invalid));
+	if (PQntuples(res) > 0 && *invalid)
+		snprintf(fix, sizeof(fix),
+			 ". It left invalid index%s %s (pg_index.indisvalid = false): run DROP INDEX "
+			 "CONCURRENTLY on %s before anything is retried",
+			 strchr(invalid, ',') ? "es" : "", invalid, strchr(invalid, ',') ? "each" : "it");
+	if (PQntuples(res) > 0 && (!r->o->retry_interrupted || *fix))
 		rc = vh_error_set(VH_ERR_GENERIC,
 				  "non-transactional revision %s (%s) was interrupted or failed part-way "
 				  "(started %s by %s on %s), so the database may hold part of it. Check "
