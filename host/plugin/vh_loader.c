@@ -313,17 +313,24 @@ static long long vh__now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Writes the index if it is out of date, for the graph `g`. Failures are
- * notes in the index (vh_index_note), not errors. */
+/* See vh_loader.h. Failures are notes in the index (vh_index_note), never
+ * errors, and the error slot is left as it was: this runs as a command
+ * ends, when the slot may hold the command's own error. */
 void vh_loader_index_update(vh_index *ix, const vh_graph *g)
 {
 	const vh_revision **revs;
 	const char **heads = NULL;
 	const size_t *h;
 	size_t i, n = vh_graph_count(g), nheads = 0;
+	int code = vh_error_code();
+	char *msg;
 
-	if (!ix || !(revs = malloc((n + 1) * sizeof(*revs))))
+	if (!ix || !(msg = strdup(vh_error_last())))
 		return;
+	if (!(revs = malloc((n + 1) * sizeof(*revs)))) {
+		free(msg);
+		return;
+	}
 	h = vh_graph_heads(g, &nheads);
 	if ((heads = malloc((nheads + 1) * sizeof(*heads))) != NULL) {
 		for (i = 0; i < n; i++)
@@ -333,7 +340,11 @@ void vh_loader_index_update(vh_index *ix, const vh_graph *g)
 		if (vh_index_stale(ix, revs, n, heads, nheads))
 			vh_index_save(ix, revs, n, heads, nheads);
 	}
-	vh_error_clear();
+	if (code != VH_ERR_OK)
+		vh_error_set(code, "%s", msg);
+	else
+		vh_error_clear();
+	free(msg);
 	free(heads);
 	free(revs);
 }
