@@ -26,6 +26,16 @@ static void vh__owner(uid_t uid, char *buf, size_t len)
 		snprintf(buf, len, "uid %u", (unsigned)uid);
 }
 
+/* What a refusal says is being loaded, for `kind`. */
+static void vh__what(char *buf, size_t len, int kind, const char *subject)
+{
+	if (kind == VH_TRUST_FILE)
+		snprintf(buf, len, "a plugin");
+	else
+		snprintf(buf, len, "%s from %sa directory", subject ? subject : "plugins",
+			 kind == VH_TRUST_ABOVE ? "under " : "");
+}
+
 /* See vh_trust.h. */
 int vh_trust_stat(const char *path, const struct stat *st, int kind,
 		  const char *subject)
@@ -39,12 +49,7 @@ int vh_trust_stat(const char *path, const struct stat *st, int kind,
 	if (st->st_uid != 0 && st->st_uid != me) {
 		vh__owner(st->st_uid, owner, sizeof(owner));
 		pw = getpwuid(me);
-		if (kind == VH_TRUST_FILE)
-			snprintf(what, sizeof(what), "a plugin");
-		else
-			snprintf(what, sizeof(what), "%s from %sa directory",
-				 subject ? subject : "plugins",
-				 kind == VH_TRUST_ABOVE ? "under " : "");
+		vh__what(what, sizeof(what), kind, subject);
 		return vh_error_set(VH_ERR_GENERIC,
 				    "%s: refusing to load %s owned by another user (%s, mode %04o); "
 				    "fix with chown %s '%s', or pass --insecure-plugins for development",
@@ -58,12 +63,7 @@ int vh_trust_stat(const char *path, const struct stat *st, int kind,
 		return 0;
 	bits = mode & S_IWOTH ? "o" : "g";
 	vh__owner(st->st_uid, owner, sizeof(owner));
-	if (kind == VH_TRUST_FILE)
-		snprintf(what, sizeof(what), "a plugin");
-	else
-		snprintf(what, sizeof(what), "%s from %sa directory",
-			 subject ? subject : "plugins",
-			 kind == VH_TRUST_ABOVE ? "under " : "");
+	vh__what(what, sizeof(what), kind, subject);
 	return vh_error_set(VH_ERR_GENERIC,
 			    "%s: refusing to load %s that is %s-writable (mode %04o), owned by %s; "
 			    "fix with chmod %s-w '%s', or pass --insecure-plugins for development",
