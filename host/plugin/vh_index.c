@@ -454,7 +454,7 @@ int vh_index_fill(const vh_index *ix, const char *name, const vh_file_id *id,
 /* See vh_index.h. */
 const char *vh_index_note(const vh_index *ix)
 {
-	static char note[1100];
+	static char note[3 * PATH_MAX + 128];
 
 	if (!ix)
 		return "not used";

@@ -4,6 +4,7 @@
 #ifndef VH_INDEX_INT_H
 #define VH_INDEX_INT_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -60,7 +61,7 @@ struct vh_index {
 	long long start_ns;
 	size_t misses, nplugins;
 	int saved;
-	char load[600], save[400];
+	char load[2 * PATH_MAX], save[PATH_MAX];
 };
 
 
