@@ -63,7 +63,8 @@ const vh_cmd vh_commands[] = {
 	 "  -v, --verbose   show path and message\n"},
 	{"show", vh_cmd_show, "show REV", "Show one revision in full",
 	 "  REV             an id or prefix, head, base, current\n"},
-	{"plugins", vh_cmd_plugins, "plugins", "List every plugin file, its revision, parent, ABI and whether it loads",
+	{"plugins", vh_cmd_plugins, "plugins [-v]", "List every plugin file, its revision, parent, ABI and whether it loads",
+	 "  -v, --verbose   each plugin's resolved path and trust verdict, and the metadata index\n"
 	 "  exits 1 if any plugin does not load\n"},
 	{"check", vh_cmd_check, "check", "Exit 1 unless the database is at the head revision(s) and matches the model",
 	 "  with `model` set, lists the operations that would bring the database to the model\n"},

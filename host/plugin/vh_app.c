@@ -7,6 +7,7 @@
 
 #include "vh_db.h"
 #include "vh_error.h"
+#include "vh_index.h"
 #include "vh_loader.h"
 
 int vh_app_graph(vh_app *app, vh_graph **out)
@@ -14,7 +15,8 @@ int vh_app_graph(vh_app *app, vh_graph **out)
 	int rc;
 
 	if (!app->graph) {
-		rc = vh_loader_scan(&app->graph, app->cfg->plugin_dir, app->cfg->insecure_plugins);
+		rc = vh_loader_scan_index(&app->graph, &app->index, app->cfg->plugin_dir,
+					  app->cfg->insecure_plugins);
 		if (rc < 0)
 			return rc;
 	}
@@ -41,6 +43,11 @@ void vh_app_close(vh_app *app)
 	if (app->conn)
 		PQfinish(app->conn);
 	app->conn = NULL;
+	/* SHA-256s the drift check or the steps computed: next time, a stat. */
+	if (app->index && app->graph)
+		vh_loader_index_update(app->index, app->graph);
+	vh_index_free(app->index);
+	app->index = NULL;
 	vh_graph_free(app->graph);
 	app->graph = NULL;
 	vh_config_free(app->cfg);

@@ -12,6 +12,7 @@
 typedef struct vh_app {
 	vh_config *cfg;
 	vh_graph *graph;  /* NULL until vh_app_graph() */
+	struct vh_index *index; /* plugin_dir's index, kept to record new SHA-256s */
 	PGconn *conn;     /* NULL until vh_app_conn() */
 	int verbose;      /* -v */
 	int quiet;        /* -q */

@@ -20,7 +20,10 @@
 #include "vh_error.h"
 
 
-/* The symbols we look for, in the order of vh__syms. */
+/* The symbols we look for, in the order of vh__syms. A new declaration
+ * (VHOST_...) is a row in both; if it lands in a string member of
+ * vh_revision, add that member to VH__INDEX_STRS in vh_index_int.h too, so
+ * the plugin index keeps it (an index without it is then rewritten). */
 enum {
 	VH__S_ID, VH__S_DOWN, VH__S_MSG, VH__S_DESC, VH__S_ABI, VH__S_ABI_FN,
 	VH__S_NONTX, VH__S_UPGRADE, VH__S_DOWNGRADE, VH__S_VERIFY, VH__S_COUNT

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vh_error.h"
 
@@ -26,6 +27,9 @@ void vh_revision_clear(vh_revision *rev)
 	free(rev->message);
 	free(rev->description);
 	free(rev->path);
+	if (rev->file)
+		free(rev->file->real_path);
+	free(rev->file);
 	memset(rev, 0, sizeof(*rev));
 }
 
@@ -91,4 +95,19 @@ int vh_revision_check_id(const char *id, const char *what)
 					    what, sep, id);
 	}
 	return 0;
+}
+
+void vh_file_id_of(vh_file_id *id, const struct stat *st)
+{
+	id->dev = (unsigned long long)st->st_dev;
+	id->ino = (unsigned long long)st->st_ino;
+	id->size = (unsigned long long)st->st_size;
+	id->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	id->ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+}
+
+int vh_file_id_eq(const vh_file_id *a, const vh_file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
 }

@@ -20,6 +20,26 @@ enum {
 	VH_REV_HAS_DOWNGRADE = 1 << 3
 };
 
+/* What identifies one file's contents without reading it, as git's index and
+ * ccache do: if none of these changed, neither did the bytes (a rewrite in
+ * place changes ctime, which no user can set back). */
+typedef struct vh_file_id {
+	unsigned long long dev, ino, size;
+	long long mtime_ns, ctime_ns;
+} vh_file_id;
+
+/* The plugin file behind a revision, as the loader found it. Behind a
+ * pointer so the SHA-256, computed at most once, can be kept in a revision
+ * the graph hands out as const. */
+typedef struct vh_plugin_file {
+	vh_file_id id;     /* the file as scanned; vh_plugin_open loads only this */
+	char sha256[65];   /* its SHA-256 (from the index or hashed since), or "" */
+	int sha_new;       /* hashed by this process: the index should learn it */
+	int trusted;       /* passed the trust rule (vh_trust.h); 0 only with --insecure-plugins */
+	int is_link;       /* its name in plugin_dir is a symlink */
+	char *real_path;   /* the file the path resolves to (symlinks followed) */
+} vh_plugin_file;
+
 typedef struct vh_revision {
 	char *id;            /* revision_id */
 	char *down_revision; /* as declared ("a,b" for a merge), NULL for base */
@@ -30,10 +50,11 @@ typedef struct vh_revision {
 	char *path;          /* the .so's path as found in plugin_dir */
 	unsigned abi_major, abi_minor;
 	unsigned flags;      /* VH_REV_* */
+	vh_plugin_file *file; /* NULL unless it came from the loader */
 } vh_revision;
 
 /* Frees the strings inside `rev` (id, down_revision, each parents[i] and the
- * parents array, message, description, path; all malloc'd) and zeroes it, so
+ * parents array, message, description, path, file; all malloc'd) and zeroes it, so
  * clearing twice is harmless. `rev` itself stays the caller's. NULL does
  * nothing. */
 void vh_revision_clear(vh_revision *rev);
@@ -79,5 +100,10 @@ int vh_meta_read_fd(vh_revision *out, const char *path, int fd,
 struct vh_abi_desc;
 int vh_meta_check_abi(const char *path, const struct vh_abi_desc *desc,
 		      size_t avail);
+
+/* The identity of a stat() result, and whether two are the same file with
+ * the same contents. */
+void vh_file_id_of(vh_file_id *id, const struct stat *st);
+int vh_file_id_eq(const vh_file_id *a, const vh_file_id *b);
 
 #endif

@@ -125,7 +125,7 @@ int vh_run__check_drift(run *r, const size_t *cur, size_t ncur)
 		if (idx < 0 || !applied[idx])
 			continue;
 		rev = vh_graph_rev(r->g, (size_t)idx);
-		if (vh_file_sha256(rev->path, sha) < 0) {
+		if (vh_revision_sha256(rev, sha) < 0) {
 			rc = VH_ERR_GENERIC;
 			break;
 		}

@@ -487,16 +487,19 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 	return rc;
 }
 
-/* The SHA-256 of step `s`'s plugin file into `out`: the one the drift
- * check computed at the start of the run, or read now. Returns 0 or
- * VH_ERR_GENERIC (vh_file_sha256's). */
-static int step_sha(run *r, const vh_step *s, char out[65])
+/* The SHA-256 of step `s`'s plugin, loaded as `p`, into `out`: the one the
+ * drift check computed at the start of the run, or that of the very file
+ * loaded. Returns 0 or VH_ERR_GENERIC; on failure `p` is closed. */
+static int step_sha(run *r, const vh_step *s, vh_plugin *p, char out[65])
 {
 	if (r->shas && r->shas[s->rev][0]) {
 		memcpy(out, r->shas[s->rev], 65);
 		return 0;
 	}
-	return vh_file_sha256(vh_graph_rev(r->g, s->rev)->path, out);
+	if (vh_plugin_sha256(p, vh_graph_rev(r->g, s->rev), out) == 0)
+		return 0;
+	vh_plugin_close(p);
+	return VH_ERR_GENERIC;
 }
 
 /* While the server commits step r->step, hashes the next step's plugin
@@ -513,8 +516,8 @@ static void prefetch_next(run *r)
 	if (r->have_next || !r->plan || i >= r->nrun)
 		return;
 	rev = vh_graph_rev(r->g, r->plan->steps[i].rev);
-	if (step_sha(r, &r->plan->steps[i], r->next_sha) < 0 ||
-	    vh_plugin_open(&r->next_p, rev) < 0) {
+	if (vh_plugin_open(&r->next_p, rev) < 0 ||
+	    step_sha(r, &r->plan->steps[i], &r->next_p, r->next_sha) < 0) {
 		vh_error_clear();
 		return;
 	}
@@ -537,10 +540,10 @@ int vh_run__step(run *r, const vh_step *s)
 		p = r->next_p;
 		memcpy(sha, r->next_sha, sizeof(sha));
 		r->have_next = 0;
-	} else if (step_sha(r, s, sha) < 0) {
-		return rc = VH_ERR_GENERIC;
 	} else if ((rc = vh_plugin_open(&p, rev)) < 0) {
 		return rc;
+	} else if (step_sha(r, s, &p, sha) < 0) {
+		return rc = VH_ERR_GENERIC;
 	}
 	if (!r->app->quiet) {
 		fprintf(stderr, "Running %s %s, %s ...", s->up ? "upgrade" : "downgrade", label,

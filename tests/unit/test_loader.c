@@ -5,6 +5,7 @@
 #include <CUnit/Basic.h>
 #include <dlfcn.h>
 #include <elf.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,11 +487,23 @@ static void test_list(void)
  * Permissions
  * ------------------------------------------------------------------------ */
 
+/* How the refusals name the owner of our files: root in CI. */
+static const char *me(void)
+{
+	static char buf[128];
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (geteuid() == 0)
+		return "root";
+	snprintf(buf, sizeof(buf), "uid %u (%s)", (unsigned)geteuid(), pw ? pw->pw_name : "?");
+	return buf;
+}
+
 static void test_perms(void)
 {
 	const char *so[] = {"linear/3b8e1f0c9a21_first.so", NULL};
 	const char *dir = vh_test_plugin_dir(so);
-	char file[4096], want[8192];
+	char file[4096], want[16384];
 	vh_graph *g = NULL;
 
 	snprintf(file, sizeof(file), "%s/3b8e1f0c9a21_first.so", dir);
@@ -499,7 +512,8 @@ static void test_perms(void)
 
 	CU_ASSERT_EQUAL_FATAL(chmod(file, 0666), 0);
 	snprintf(want, sizeof(want), "%s: refusing to load a plugin that is world-writable "
-		 "(mode 0666); fix with chmod o-w, or pass --insecure-plugins for development", file);
+		 "(mode 0666), owned by %s; fix with chmod go-w '%s', or pass --insecure-plugins "
+		 "for development", file, me(), file);
 	scan_fails(dir, want);
 	CU_ASSERT_EQUAL(vh_loader_check_perms(file, 0, 0), VH_ERR_GENERIC);
 	CU_ASSERT_STRING_EQUAL(vh_error_last(), want);
@@ -508,14 +522,15 @@ static void test_perms(void)
 
 	CU_ASSERT_EQUAL_FATAL(chmod(file, 0664), 0);
 	snprintf(want, sizeof(want), "%s: refusing to load a plugin that is group-writable "
-		 "(mode 0664); fix with chmod g-w, or pass --insecure-plugins for development", file);
+		 "(mode 0664), owned by %s; fix with chmod g-w '%s', or pass --insecure-plugins "
+		 "for development", file, me(), file);
 	scan_fails(dir, want);
 	CU_ASSERT_EQUAL_FATAL(chmod(file, 0644), 0);
 
 	CU_ASSERT_EQUAL_FATAL(chmod(dir, 0777), 0);
 	snprintf(want, sizeof(want), "%s: refusing to load plugins from a directory that is "
-		 "world-writable (mode 0777); fix with chmod o-w, or pass --insecure-plugins "
-		 "for development", dir);
+		 "world-writable (mode 0777), owned by %s; fix with chmod go-w '%s', or pass "
+		 "--insecure-plugins for development", dir, me(), dir);
 	scan_fails(dir, want);
 	CU_ASSERT_EQUAL_FATAL(chmod(dir, 0755), 0);
 
@@ -523,7 +538,8 @@ static void test_perms(void)
 	if (geteuid() == 0) {
 		CU_ASSERT_EQUAL_FATAL(chown(file, 4242, 4242), 0);
 		snprintf(want, sizeof(want), "%s: refusing to load a plugin owned by another user "
-			 "(uid 4242); fix with chown, or pass --insecure-plugins for development", file);
+			 "(uid 4242, mode 0644); fix with chown root '%s', or pass --insecure-plugins "
+			 "for development", file, file);
 		scan_fails(dir, want);
 		CU_ASSERT_EQUAL(vh_loader_check_perms(file, 0, 1), 0);
 	}
@@ -615,6 +631,61 @@ static void test_open_fails(void)
 	open_fails(path, "x", want);
 }
 
+/* Swaps the plugin at `path` for another revision, as a deploy would
+ * (a new file renamed over the name), from inside vh_plugin_open. */
+static void swap_hook(const char *path)
+{
+	char tmp[4200];
+	unsigned char *buf;
+	size_t n;
+
+	buf = slurp(FIX "/linear/e59b07d3c4f2_third.so", &n);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	spit(tmp, buf, n, 0644);
+	free(buf);
+	CU_ASSERT_EQUAL(rename(tmp, path), 0);
+}
+
+/* What was checked, hashed and run is one file: the path swapped between
+ * the check and dlopen() changes neither what runs nor the hash; swapped
+ * after the scan, the plugin is refused as changed. */
+static void test_swap(void)
+{
+	const char *so[] = {"linear/3b8e1f0c9a21_first.so", "linear/7c44d2a9e610_second.so", NULL};
+	const char *dir = vh_test_plugin_dir(so);
+	char path[4096], before[65], after[65], got[65];
+	const vh_revision *rev;
+	vh_graph *g = NULL;
+	const char *id;
+	vh_plugin p;
+	long idx;
+
+	snprintf(path, sizeof(path), "%s/7c44d2a9e610_second.so", dir);
+	CU_ASSERT_EQUAL_FATAL(vh_loader_scan(&g, dir, 0), 0);
+	idx = vh_graph_find(g, "7c44d2a9e610");
+	CU_ASSERT_FATAL(idx >= 0);
+	rev = vh_graph_rev(g, (size_t)idx);
+	CU_ASSERT_EQUAL_FATAL(vh_file_sha256(path, before), 0);
+	vh_plugin_test_hook = swap_hook;
+	CU_ASSERT_EQUAL_FATAL(vh_plugin_open(&p, rev), 0);
+	vh_plugin_test_hook = NULL;
+	id = dlsym(p.handle, "revision_id");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+	CU_ASSERT_STRING_EQUAL(id, "7c44d2a9e610");
+	CU_ASSERT_EQUAL(vh_plugin_sha256(&p, rev, got), 0);
+	CU_ASSERT_STRING_EQUAL(got, before);
+	CU_ASSERT_EQUAL(vh_file_sha256(path, after), 0);
+	CU_ASSERT_STRING_NOT_EQUAL(after, before);
+	vh_plugin_close(&p);
+	CU_ASSERT_EQUAL(vh_plugin_open(&p, rev), VH_ERR_GENERIC);
+	CU_ASSERT_NSTRING_EQUAL(vh_error_last(), path, strlen(path));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vh_error_last(), "changed since it was scanned"));
+	/* The drift check's hash is the file as it is now. */
+	CU_ASSERT_EQUAL(vh_revision_sha256(rev, got), 0);
+	CU_ASSERT_STRING_EQUAL(got, after);
+	vh_graph_free(g);
+}
+
 /* ------------------------------------------------------------------------
  * SHA-256
  * ------------------------------------------------------------------------ */
@@ -702,6 +773,7 @@ static void add_suites(void)
 	CU_add_test(s, "meta: strings", test_meta_strings);
 	CU_add_test(s, "meta: fuzz", test_meta_fuzz);
 	CU_add_test(s, "scan: good sets", test_scan_sets);
+	CU_add_test(s, "open: a path swapped before dlopen", test_swap);
 	CU_add_test(s, "scan: bad sets", test_scan_bad_sets);
 	CU_add_test(s, "scan: directories", test_scan_dirs);
 	CU_add_test(s, "scan: generated chain", test_scan_chain);
