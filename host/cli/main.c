@@ -81,6 +81,16 @@ const vh_cmd vh_commands[] = {
 	 "  --keep                keep the scratch database (or schema) to look at\n"
 	 "  --yes                 confirm a scratch schema in an environment that requires it\n"
 	 "  exits 1 if any check fails; each failure names the revision and the catalog difference\n"},
+	{"lint", vh_cmd_lint, "lint [--all] [--offline] [--json | --format sarif] [--trace] [SPEC | REV:REV]",
+	 "Report what the revisions to run will lock, rewrite or destroy (docs/lint.md)",
+	 "  SPEC            lint what `upgrade SPEC` would run (default: head); REV:REV a range\n"
+	 "  --all           every revision, base to heads\n"
+	 "  --offline       do not connect: levels are the rules' defaults, ranges start at base\n"
+	 "  --json          machine-readable output\n"
+	 "  --format F      text (default), json or sarif (SARIF 2.1.0 for code scanning)\n"
+	 "  --trace         also run them in a scratch database and record each statement's locks\n"
+	 "  --yes           confirm a scratch schema in an environment that requires it (--trace)\n"
+	 "  exits 1 when a finding not silenced by VHOST_LINT_IGNORE is at error level\n"},
 	{"revision", vh_cmd_revision,
 	 "revision [-m MESSAGE] [--autogenerate] [--rev-id ID] [--head REV [--splice]] [--source-dir DIR] [--template FILE]",
 	 "Write a new revision source based on the head, from the template",

@@ -1,0 +1,298 @@
+/* vh_lint.c - `vhost lint` from end to end: which revisions (what `upgrade
+ * SPEC` would run, a range, or all), rendering each one offline, reading
+ * its VHOST_LINT_IGNORE list, checking its statements and its downgrade,
+ * and the gate `upgrade` and `test` run first. */
+#include "vh_lint_int.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vh_db.h"
+#include "vh_error.h"
+#include "vh_loader.h"
+#include "vh_run.h"
+#include "vh_sdk_host.h"
+
+/* ---------------------------------------------------------------------
+ * Name sets
+ * --------------------------------------------------------------------- */
+
+int vh_lint_names_add(vh_lint_names *s, const char *a, const char *b)
+{
+	char *e = NULL;
+
+	if (vh_lint_names_has(s, a, b))
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		char **v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return vh_error_set(VH_ERR_NOMEM, "out of memory");
+		s->v = v;
+		s->cap = cap;
+	}
+	if (asprintf(&e, "%s%s%s", a, b ? "." : "", b ? b : "") < 0)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	s->v[s->n++] = e;
+	return 0;
+}
+
+int vh_lint_names_has(const vh_lint_names *s, const char *a, const char *b)
+{
+	size_t i, la = strlen(a);
+
+	for (i = 0; i < s->n; i++)
+		if (strncmp(s->v[i], a, la) == 0 &&
+		    (b ? s->v[i][la] == '.' && strcmp(s->v[i] + la + 1, b) == 0 : !s->v[i][la]))
+			return 1;
+	return 0;
+}
+
+void vh_lint_names_clear(vh_lint_names *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---------------------------------------------------------------------
+ * One revision
+ * --------------------------------------------------------------------- */
+
+/* VHOST_LINT_IGNORE(rule, why) exports `vh_lint_ignore_<N>` = "rule\0why"
+ * with N from __COUNTER__; the symbols are read after dlopen(), which lint
+ * does anyway to render the revision. Numbers may have gaps (the author's
+ * own __COUNTER__ uses), hence the fixed range. */
+#define VH_LINT_IGNORE_MAX 64
+
+static void apply_ignores(vh_lint_report *r, size_t first, void *handle)
+{
+	int k;
+
+	for (k = 0; k < VH_LINT_IGNORE_MAX; k++) {
+		char sym[32];
+		const char *rule, *why;
+		size_t i;
+
+		snprintf(sym, sizeof(sym), "vh_lint_ignore_%d", k);
+		if (!(rule = dlsym(handle, sym)))
+			continue;
+		why = rule + strlen(rule) + 1;
+		for (i = first; i < r->n; i++)
+			if (!r->f[i].ignored && strcmp(r->f[i].rule->id, rule) == 0)
+				r->f[i].ignored = strdup(*why ? why : "(no reason given)");
+	}
+}
+
+/* Checks the statements of one rendered script. */
+static void check_script(vh_lint_scan *s, const vh_lint_sql *sql)
+{
+	size_t i;
+
+	for (i = 0; i < sql->n && !s->failed; i++) {
+		s->stmt_no = (unsigned)i + 1;
+		s->stmt_text = sql->stmts[i].text;
+		if (sql->stmts[i].node)
+			vh_lint_check_stmt(s, sql->stmts[i].node);
+		else
+			vh_lint_add(s, "syntax-error", NULL, NULL, NULL, "%s", sql->stmts[i].error);
+	}
+}
+
+/* Renders direction `up` of an open plugin and parses it. Returns 0, 1 when
+ * the revision needed the server (*why set, the part before that parsed),
+ * 2 when it failed offline (*why its message), or VH_ERR_NOMEM. */
+static int render(const vh_plugin *p, const vh_revision *rev, const char *schema, int up,
+		  vh_lint_sql *out, char **why)
+{
+	vh_ctx *ctx = NULL;
+	const char *online = NULL;
+	int rc = vh_offline_record(p, rev, schema, up, &ctx), res = 0;
+
+	*why = NULL;
+	memset(out, 0, sizeof(*out));
+	if (!ctx)
+		return rc;
+	if (vh_ctx_needs_online(ctx, &online)) {
+		*why = strdup(online);
+		res = 1;
+	} else if (rc != 0) {
+		*why = strdup(*vh_last_error(ctx)->message ? vh_last_error(ctx)->message
+							   : "it returned an error");
+		res = 2;
+	}
+	rc = vh_lint_parse(out, vh_ctx_script(ctx));
+	vh_ctx_free(ctx);
+	return rc < 0 ? rc : res;
+}
+
+static int lint_revision(vh_lint_scan *s)
+{
+	vh_lint_sql up = {0}, down = {0};
+	char *why = NULL, *dwhy = NULL;
+	size_t first = s->rep->n;
+	vh_plugin p;
+	int rc, drc = 0;
+
+	if ((rc = vh_plugin_open(&p, s->rev)) < 0)
+		return rc;
+	s->nontx = (s->rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
+	s->timeout_set = s->cfg->lock_timeout > 0;
+	s->timeout_reported = 0;
+	rc = render(&p, s->rev, s->cfg->schema, 1, &up, &why);
+	if (rc >= 0)
+		drc = render(&p, s->rev, s->cfg->schema, 0, &down, &dwhy);
+	if (rc < 0 || drc < 0) {
+		rc = rc < 0 ? rc : drc;
+		goto done;
+	}
+	check_script(s, &up);
+	s->stmt_no = 0;
+	if (rc == 1)
+		vh_lint_add(s, "needs-server", NULL, NULL, NULL,
+			    "upgrade() calls %s, which needs a live database: %zu statement%s before it "
+			    "linted, the rest not", why, up.n, up.n == 1 ? "" : "s");
+	else if (rc == 2)
+		vh_lint_add(s, "syntax-error", NULL, NULL, NULL, "upgrade() failed offline: %s", why);
+	if (rc == 0 && drc == 0)
+		vh_lint_check_revert(s, &up, &down);
+	apply_ignores(s->rep, first, p.handle);
+	rc = s->failed ? vh_error_set(VH_ERR_NOMEM, "out of memory linting %s", s->rev->id) : 0;
+done:
+	free(why);
+	free(dwhy);
+	vh_lint_sql_clear(&up);
+	vh_lint_sql_clear(&down);
+	vh_plugin_close(&p);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The plan
+ * --------------------------------------------------------------------- */
+
+/* What `upgrade spec` would run against the database at hand: from its
+ * current heads. A range, --all and offline plan from base (or START). */
+static int make_plan(vh_plan *plan, vh_app *app, const vh_graph *g, const vh_lint_opts *o,
+		     int online)
+{
+	const char *spec = o->all ? "heads" : o->spec ? o->spec : "head";
+	size_t *cur = NULL, ncur = 0, *target = NULL, ntarget = 0;
+	char **ids = NULL;
+	int from_base, rc;
+
+	if (o->all || !online || strchr(spec, ':'))
+		return vh_offline_plan(plan, g, spec, 1, &from_base);
+	if ((rc = vh_run_read_current(app, &ids, &cur, &ncur)) < 0 ||
+	    (rc = vh_run_resolve(g, spec, 0, cur, ncur, &target, &ntarget)) < 0)
+		goto done;
+	rc = vh_plan_upgrade(plan, g, cur, ncur, target, ntarget);
+done:
+	for (size_t i = 0; ids && i < ncur; i++)
+		free(ids[i]);
+	free(ids);
+	free(cur);
+	free(target);
+	return rc;
+}
+
+int vh_lint_run(vh_lint_report *out, vh_app *app, const vh_lint_opts *o)
+{
+	vh_lint_scan s = {0};
+	vh_plan plan = {0};
+	vh_graph *g;
+	PGconn *conn = NULL;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = vh_app_graph(app, &g)) < 0)
+		return rc;
+	if (!o->offline && vh_app_conn(app, &conn) < 0) {
+		fprintf(stderr, "vhost lint: no database (%s); linting offline, rule-default levels\n",
+			vh_error_last());
+		vh_error_clear();
+		conn = NULL;
+	}
+	if ((rc = make_plan(&plan, app, g, o, conn != NULL)) < 0)
+		return rc;
+	s.rep = out;
+	s.cfg = app->cfg;
+	if (conn) {
+		out->online = 1;
+		out->database = vh_db_describe(conn);
+		if (!(s.sizer = vh_lint_sizer_new(conn, app->cfg->schema))) {
+			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+	}
+	for (i = 0; i < plan.n; i++) {
+		s.rev = vh_graph_rev(g, plan.steps[i].rev);
+		if ((rc = lint_revision(&s)) < 0)
+			goto done;
+		out->nrevs++;
+	}
+	if (o->trace)
+		rc = vh_lint_trace(out, app, &plan, o->yes);
+done:
+	vh_lint_sizer_free(s.sizer);
+	vh_lint_names_clear(&s.created);
+	vh_lint_names_clear(&s.notnull_ok);
+	vh_lint_names_clear(&s.notnull_pending);
+	vh_plan_clear(&plan);
+	/* libpg_query keeps a memory context per thread; give it back so a leak
+	 * check sees none. */
+	pg_query_exit();
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The `lint` setting and the gate before upgrade
+ * --------------------------------------------------------------------- */
+
+int vh_lint_mode(const vh_app *app, int *mode)
+{
+	static const char *const names[] = {"off", "warn", "error"};
+	const char *v = app->cfg->lint ? app->cfg->lint : "warn";
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*mode = i;
+			return 0;
+		}
+	return vh_error_set(VH_ERR_USAGE, "%s: lint = '%s': expected off, warn or error",
+			    app->cfg->path ? app->cfg->path : "settings", v);
+}
+
+int vh_lint_gate(vh_app *app, const char *spec, int all, int *worst)
+{
+	vh_lint_report r;
+	vh_lint_opts o = {0};
+	int mode, rc;
+
+	if (worst)
+		*worst = -1;
+	if ((rc = vh_lint_mode(app, &mode)) < 0 || mode == 0)
+		return rc;
+	o.spec = spec;
+	o.all = all;
+	rc = vh_lint_run(&r, app, &o);
+	if (rc == 0 && vh_lint_worst(&r) >= VH_LINT_WARNING)
+		vh_lint_print(stderr, &r, VH_LINT_TEXT, VH_LINT_WARNING);
+	if (rc == 0 && worst)
+		*worst = vh_lint_worst(&r);
+	if (rc == 0 && mode == 2 && vh_lint_worst(&r) == VH_LINT_ERROR)
+		rc = vh_error_set(VH_ERR_GENERIC,
+				  "lint = error: a revision to run has a finding at error level (above); "
+				  "nothing was run. Fix it, silence it with VHOST_LINT_IGNORE(\"rule\", "
+				  "\"why\"), or set lint = warn");
+	vh_lint_report_clear(&r);
+	return rc;
+}
