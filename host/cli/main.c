@@ -73,13 +73,15 @@ const vh_cmd vh_commands[] = {
 	 "  --json          machine-readable output\n"
 	 "  --yes           confirm a scratch schema in an environment that requires it\n"
 	 "  exits 1 listing every difference (object, the chain's, the database's), 0 when none\n"},
-	{"test", vh_cmd_test, "test [--allow-branches] [--sample-data FILE --sample-after REV] [--keep] [--yes]",
+	{"test", vh_cmd_test, "test [--allow-branches] [--sample-data FILE --sample-after REV] [--keep] [--trace-locks] [--yes]",
 	 "Test every revision in a scratch database: upgrade, downgrade, upgrade again",
 	 "  --allow-branches      several heads are intended (else a failed check)\n"
 	 "  --sample-data FILE    SQL to load once REV is reached, so later revisions run on data\n"
 	 "  --sample-after REV    the revision after which FILE loads\n"
 	 "  --keep                keep the scratch database (or schema) to look at\n"
+	 "  --trace-locks         also print the locks each statement takes (pg_locks, own scratch database)\n"
 	 "  --yes                 confirm a scratch schema in an environment that requires it\n"
+	 "  lints every revision first as the `lint` setting says (warn: print; error: fail)\n"
 	 "  exits 1 if any check fails; each failure names the revision and the catalog difference\n"},
 	{"lint", vh_cmd_lint, "lint [--all] [--offline] [--json | --format sarif] [--trace] [SPEC | REV:REV]",
 	 "Report what the revisions to run will lock, rewrite or destroy (docs/lint.md)",

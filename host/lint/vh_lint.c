@@ -194,9 +194,7 @@ static int make_plan(vh_plan *plan, vh_app *app, const vh_graph *g, const vh_lin
 		goto done;
 	rc = vh_plan_upgrade(plan, g, cur, ncur, target, ntarget);
 done:
-	for (size_t i = 0; ids && i < ncur; i++)
-		free(ids[i]);
-	free(ids);
+	vh_strv_free(ids);
 	free(cur);
 	free(target);
 	return rc;
@@ -233,6 +231,12 @@ int vh_lint_run(vh_lint_report *out, vh_app *app, const vh_lint_opts *o)
 		}
 	}
 	for (i = 0; i < plan.n; i++) {
+		/* --all: each revision as it would run on a database already at
+		 * its parent, which has lived with the earlier ones (a plan of
+		 * pending revisions runs together: what one creates is new for
+		 * the next). */
+		if (o->all)
+			vh_lint_names_clear(&s.created);
 		s.rev = vh_graph_rev(g, plan.steps[i].rev);
 		if ((rc = lint_revision(&s)) < 0)
 			goto done;
@@ -293,6 +297,21 @@ int vh_lint_gate(vh_app *app, const char *spec, int all, int *worst)
 				  "lint = error: a revision to run has a finding at error level (above); "
 				  "nothing was run. Fix it, silence it with VHOST_LINT_IGNORE(\"rule\", "
 				  "\"why\"), or set lint = warn");
+	vh_lint_report_clear(&r);
+	return rc;
+}
+
+int vh_lint_trace_locks(vh_app *app, int yes)
+{
+	vh_lint_opts o = {0};
+	vh_lint_report r;
+	int rc;
+
+	o.all = 1;
+	o.trace = 1;
+	o.yes = yes;
+	if ((rc = vh_lint_run(&r, app, &o)) == 0)
+		vh_lint_print_trace(stdout, &r);
 	vh_lint_report_clear(&r);
 	return rc;
 }

@@ -123,7 +123,11 @@ int vh_lint_gate(vh_app *app, const char *spec, int all, int *worst);
  * attaches the locks each statement took (vh_lint_trace.c). */
 int vh_lint_trace(vh_lint_report *r, vh_app *app, const struct vh_plan *plan, int yes);
 
-/* Prints the trace alone (test --trace-locks). */
+/* Prints the trace alone. */
 void vh_lint_print_trace(FILE *out, const vh_lint_report *r);
+
+/* `vhost test --trace-locks`: every revision, base to heads, run in a
+ * scratch database of its own with each statement's locks printed. */
+int vh_lint_trace_locks(vh_app *app, int yes);
 
 #endif

@@ -26,7 +26,7 @@
  * relation dropped in this transaction has no pg_class row any more: its
  * oid stands in. */
 static const char locks_sql[] =
-	"SELECT COALESCE(format('%I.%I', n.nspname, c.relname), 'oid ' || l.relation::text), l.mode"
+	"SELECT COALESCE(quote_ident(n.nspname) || '.' || quote_ident(c.relname), 'oid ' || l.relation::text), l.mode"
 	" FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation"
 	" LEFT JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
