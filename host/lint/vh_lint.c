@@ -250,9 +250,6 @@ done:
 	vh_lint_names_clear(&s.notnull_ok);
 	vh_lint_names_clear(&s.notnull_pending);
 	vh_plan_clear(&plan);
-	/* libpg_query keeps a memory context per thread; give it back so a leak
-	 * check sees none. */
-	pg_query_exit();
 	return rc;
 }
 

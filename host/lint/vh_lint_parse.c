@@ -140,9 +140,15 @@ done:
 
 int vh_lint_parse(vh_lint_sql *out, const char *sql)
 {
+	static int registered;
 	char *err = NULL;
 	int rc;
 
+	/* libpg_query keeps a memory context for the thread once it parsed;
+	 * it goes at exit, so a leak check sees none (freeing it earlier
+	 * would leave the library pointing at freed memory). */
+	if (!registered)
+		registered = atexit(pg_query_exit) == 0;
 	memset(out, 0, sizeof(*out));
 	rc = parse_one(sql, &out->tree, &err);
 	free(err);

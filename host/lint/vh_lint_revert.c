@@ -200,9 +200,13 @@ void vh_lint_check_revert(vh_lint_scan *s, const vh_lint_sql *up, const vh_lint_
 	objs d = {0};
 	size_t i, k;
 
+	/* What the upgrade drops again itself (a staging table) is undone too. */
 	for (i = 0; i < down->n; i++)
 		if (down->stmts[i].node)
 			stmt_objs(down->stmts[i].node, 0, &d);
+	for (i = 0; i < up->n; i++)
+		if (up->stmts[i].node && up->stmts[i].node->node_case == PG_QUERY__NODE__NODE_DROP_STMT)
+			stmt_objs(up->stmts[i].node, 0, &d);
 	for (i = 0; i < up->n; i++) {
 		objs u = {0};
 
