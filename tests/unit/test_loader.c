@@ -249,8 +249,9 @@ static void test_meta_foreign(void)
 	meta_fails(mutant(LINEAR2, exec_type), "not a shared object (ELF type ET_EXEC, an executable)");
 }
 
-/* The descriptor as VHOST_REVISION lays it out: size 16, ABI 1.0, magic. */
-static const unsigned char abi_desc[12] = {16, 0, 0, 0, 1, 0, 0, 0, 0x73, 0x6f, 0x68, 0x76};
+/* The descriptor as VHOST_REVISION lays it out: size 16, ABI 1.minor, magic. */
+static const unsigned char abi_desc[12] = {16, 0, 0, 0, 1, 0, VH_SDK_ABI_MINOR, 0,
+					     0x73, 0x6f, 0x68, 0x76};
 static unsigned char *find_desc(unsigned char *b, size_t n)
 {
 	size_t i;
@@ -261,7 +262,13 @@ static unsigned char *find_desc(unsigned char *b, size_t n)
 	abort();
 }
 static void minor_3(unsigned char *b, size_t *n) { find_desc(b, *n)[6] = 3; }
-static void major_2(unsigned char *b, size_t *n) { find_desc(b, *n)[4] = 2; }
+static void major_2(unsigned char *b, size_t *n)
+{
+	unsigned char *d = find_desc(b, *n);
+
+	d[4] = 2; /* ABI 2.0 */
+	d[6] = 0;
+}
 static void bad_magic(unsigned char *b, size_t *n) { find_desc(b, *n)[8] = 0; }
 static void tiny_size(unsigned char *b, size_t *n) { find_desc(b, *n)[0] = 4; }
 static void dash_parent(unsigned char *b, size_t *n)
