@@ -1,19 +1,17 @@
 /* vh_lint.c - `vhost lint` from end to end: which revisions (what `upgrade
  * SPEC` would run, a range, or all), rendering each one offline, reading
- * its VHOST_LINT_IGNORE list, checking its statements and its downgrade,
+ * its VHOST_LINT_IGNORE list (vh_lint_render.c), checking its statements
+ * and its downgrade,
  * and the gate `upgrade` and `test` run first. */
 #include "vh_lint_int.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vh_db.h"
 #include "vh_error.h"
-#include "vh_loader.h"
 #include "vh_run.h"
-#include "vh_sdk_host.h"
 
 /* ---------------------------------------------------------------------
  * Name sets
@@ -65,29 +63,16 @@ void vh_lint_names_clear(vh_lint_names *s)
  * One revision
  * --------------------------------------------------------------------- */
 
-/* VHOST_LINT_IGNORE(rule, why) exports `vh_lint_ignore_<N>` = "rule\0why"
- * with N from __COUNTER__; the symbols are read after dlopen(), which lint
- * does anyway to render the revision. Numbers may have gaps (the author's
- * own __COUNTER__ uses), hence the fixed range. */
-#define VH_LINT_IGNORE_MAX 64
-
-static void apply_ignores(vh_lint_report *r, size_t first, void *handle)
+/* Marks the findings from `first` on that the revision silenced. */
+static void apply_ignores(vh_lint_report *r, size_t first, const vh_lint_rendered *x)
 {
-	int k;
+	size_t k, i;
 
-	for (k = 0; k < VH_LINT_IGNORE_MAX; k++) {
-		char sym[32];
-		const char *rule, *why;
-		size_t i;
-
-		snprintf(sym, sizeof(sym), "vh_lint_ignore_%d", k);
-		if (!(rule = dlsym(handle, sym)))
-			continue;
-		why = rule + strlen(rule) + 1;
+	for (k = 0; k < x->nignores; k++)
 		for (i = first; i < r->n; i++)
-			if (!r->f[i].ignored && strcmp(r->f[i].rule->id, rule) == 0)
-				r->f[i].ignored = strdup(*why ? why : "(no reason given)");
-	}
+			if (!r->f[i].ignored && strcmp(r->f[i].rule->id, x->ignores[2 * k]) == 0)
+				r->f[i].ignored = strdup(*x->ignores[2 * k + 1] ? x->ignores[2 * k + 1]
+										 : "(no reason given)");
 }
 
 /* Checks the statements of one rendered script. */
@@ -105,71 +90,49 @@ static void check_script(vh_lint_scan *s, const vh_lint_sql *sql)
 	}
 }
 
-/* Renders direction `up` of an open plugin and parses it. Returns 0, 1 when
- * the revision needed the server (*why set, the part before that parsed),
- * 2 when it failed offline (*why its message), or VH_ERR_NOMEM. */
-static int render(const vh_plugin *p, const vh_revision *rev, const char *schema, int up,
-		  vh_lint_sql *out, char **why)
-{
-	vh_ctx *ctx = NULL;
-	const char *online = NULL;
-	int rc = vh_offline_record(p, rev, schema, up, &ctx), res = 0;
-
-	*why = NULL;
-	memset(out, 0, sizeof(*out));
-	if (!ctx)
-		return rc;
-	if (vh_ctx_needs_online(ctx, &online)) {
-		*why = strdup(online);
-		res = 1;
-	} else if (rc != 0) {
-		*why = strdup(*vh_last_error(ctx)->message ? vh_last_error(ctx)->message
-							   : "it returned an error");
-		res = 2;
-	}
-	rc = vh_lint_parse(out, vh_ctx_script(ctx));
-	vh_ctx_free(ctx);
-	return rc < 0 ? rc : res;
-}
-
 static int lint_revision(vh_lint_scan *s)
 {
-	vh_lint_sql up = {0}, down = {0};
-	char *why = NULL, *dwhy = NULL;
+	static const char *const dir[2] = {"upgrade", "downgrade"};
+	vh_lint_sql sql[2] = {{0}};
+	vh_lint_rendered x;
 	size_t first = s->rep->n;
-	vh_plugin p;
-	int rc, drc = 0;
+	int rc, d;
 
-	if ((rc = vh_plugin_open(&p, s->rev)) < 0)
-		return rc;
+	if ((rc = vh_lint_render(&x, s->rev, s->cfg->schema)) < 0)
+		goto done;
 	s->nontx = (s->rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
 	s->timeout_set = s->cfg->lock_timeout > 0;
 	s->timeout_reported = 0;
-	rc = render(&p, s->rev, s->cfg->schema, 1, &up, &why);
-	if (rc >= 0)
-		drc = render(&p, s->rev, s->cfg->schema, 0, &down, &dwhy);
-	if (rc < 0 || drc < 0) {
-		rc = rc < 0 ? rc : drc;
-		goto done;
-	}
-	check_script(s, &up);
 	s->stmt_no = 0;
-	if (rc == 1)
-		vh_lint_add(s, "needs-server", NULL, NULL, NULL,
-			    "upgrade() calls %s, which needs a live database: %zu statement%s before it "
-			    "linted, the rest not", why, up.n, up.n == 1 ? "" : "s");
-	else if (rc == 2)
-		vh_lint_add(s, "syntax-error", NULL, NULL, NULL, "upgrade() failed offline: %s", why);
-	if (rc == 0 && drc == 0)
-		vh_lint_check_revert(s, &up, &down);
-	apply_ignores(s->rep, first, p.handle);
+	if (x.crashed) {
+		vh_lint_add(s, "render-failed", NULL, NULL, NULL,
+			    "rendering it offline %s: nothing of it was linted", x.why[0]);
+		goto ignores;
+	}
+	for (d = 0; d < 2; d++)
+		if ((rc = vh_lint_parse(&sql[d], x.script[d])) < 0)
+			goto done;
+	check_script(s, &sql[0]);
+	s->stmt_no = 0;
+	for (d = 0; d < 2; d++) {
+		if (x.status[d] == 1)
+			vh_lint_add(s, "needs-server", NULL, NULL, NULL,
+				    "%s() calls %s, which needs a live database: %zu statement%s before "
+				    "it linted, the rest not", dir[d], x.why[d], sql[d].n,
+				    sql[d].n == 1 ? "" : "s");
+		else if (x.status[d] == 2)
+			vh_lint_add(s, "render-failed", NULL, NULL, NULL,
+				    "%s() failed when rendered offline: %s", dir[d], x.why[d]);
+	}
+	if (x.status[0] == 0 && x.status[1] == 0)
+		vh_lint_check_revert(s, &sql[0], &sql[1]);
+ignores:
+	apply_ignores(s->rep, first, &x);
 	rc = s->failed ? vh_error_set(VH_ERR_NOMEM, "out of memory linting %s", s->rev->id) : 0;
 done:
-	free(why);
-	free(dwhy);
-	vh_lint_sql_clear(&up);
-	vh_lint_sql_clear(&down);
-	vh_plugin_close(&p);
+	vh_lint_sql_clear(&sql[0]);
+	vh_lint_sql_clear(&sql[1]);
+	vh_lint_rendered_clear(&x);
 	return rc;
 }
 

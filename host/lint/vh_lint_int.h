@@ -45,6 +45,26 @@ int vh_lint_walk(const ProtobufCMessage *m, int (*fn)(const ProtobufCMessage *m,
 const char *vh_lint_name_last(PgQuery__Node **items, size_t n);
 
 /* ---------------------------------------------------------------------
+ * Rendering a revision, in a child process (vh_lint_render.c)
+ * --------------------------------------------------------------------- */
+
+typedef struct vh_lint_rendered {
+	int status[2];    /* [0] upgrade, [1] downgrade: 0 rendered, 1 needed the server, 2 failed */
+	char *why[2];     /* for 1 the call that needed it, for 2 the message */
+	char *script[2];  /* what was recorded (up to where it stopped) */
+	char **ignores;   /* VHOST_LINT_IGNORE: rule, why, rule, why, ... */
+	size_t nignores;
+	int crashed;      /* the child died or its message was cut: why[0] says how */
+	char *load_error; /* internal */
+} vh_lint_rendered;
+
+/* Loads `rev` in a forked child and renders both directions offline.
+ * Returns 0 (a crash is r->crashed, not an error), or the plugin's load
+ * error. *r is the caller's (vh_lint_rendered_clear). */
+int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *schema);
+void vh_lint_rendered_clear(vh_lint_rendered *r);
+
+/* ---------------------------------------------------------------------
  * Catalog sizes (vh_lint_size.c)
  * --------------------------------------------------------------------- */
 
