@@ -241,13 +241,24 @@ int vh_lint_gate(vh_app *app, const char *spec, int all, int *worst)
 	vh_lint_opts o = {0};
 	int mode, rc;
 
+	PGconn *conn;
+
 	if (worst)
 		*worst = -1;
 	if ((rc = vh_lint_mode(app, &mode)) < 0 || mode == 0)
 		return rc;
+	/* Without a database the command itself fails, with its own message. */
+	if (vh_app_conn(app, &conn) < 0) {
+		vh_error_clear();
+		return 0;
+	}
 	o.spec = spec;
 	o.all = all;
 	rc = vh_lint_run(&r, app, &o);
+	/* What lint could not see is lint's business: a revision that fails or
+	 * needs the server is reported by the run itself. */
+	vh_lint_report_drop(&r, "render-failed");
+	vh_lint_report_drop(&r, "needs-server");
 	if (rc == 0 && vh_lint_worst(&r) >= VH_LINT_WARNING)
 		vh_lint_print(stderr, &r, VH_LINT_TEXT, VH_LINT_WARNING);
 	if (rc == 0 && worst)

@@ -156,6 +156,9 @@ void vh_lint_check_revert(vh_lint_scan *s, const vh_lint_sql *up, const vh_lint_
  * The report's storage (vh_lint_report.c)
  * --------------------------------------------------------------------- */
 
+/* Removes (and frees) every finding of `rule`. */
+void vh_lint_report_drop(vh_lint_report *r, const char *rule);
+
 /* Appends a zeroed finding; NULL when out of memory. */
 vh_lint_finding *vh_lint_report_push(vh_lint_report *r);
 

@@ -11,6 +11,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -221,6 +222,12 @@ int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *sche
 		return vh_error_set(VH_ERR_GENERIC, "lint: fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
+		/* What the revision logs, or a sanitizer's crash report, is for
+		 * the run, not for the gate before it. */
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
 		close(fds[0]);
 		child_main(fds[1], rev, schema);
 	}

@@ -35,23 +35,38 @@ static void locks_free(vh_lint_lock *l, size_t n)
 	free(l);
 }
 
+static void finding_free(vh_lint_finding *f)
+{
+	free(f->revision);
+	free(f->path);
+	free(f->statement);
+	free(f->relation);
+	free(f->message);
+	free(f->size);
+	free(f->ignored);
+}
+
+void vh_lint_report_drop(vh_lint_report *r, const char *rule)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (strcmp(r->f[i].rule->id, rule) == 0)
+			finding_free(&r->f[i]);
+		else
+			r->f[k++] = r->f[i];
+	}
+	r->n = k;
+}
+
 void vh_lint_report_clear(vh_lint_report *r)
 {
 	size_t i;
 
 	if (!r)
 		return;
-	for (i = 0; i < r->n; i++) {
-		vh_lint_finding *f = &r->f[i];
-
-		free(f->revision);
-		free(f->path);
-		free(f->statement);
-		free(f->relation);
-		free(f->message);
-		free(f->size);
-		free(f->ignored);
-	}
+	for (i = 0; i < r->n; i++)
+		finding_free(&r->f[i]);
 	for (i = 0; i < r->ntrace; i++) {
 		free(r->trace[i].revision);
 		free(r->trace[i].statement);
