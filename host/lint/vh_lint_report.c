@@ -245,8 +245,7 @@ static void print_sarif(FILE *out, const vh_lint_report *r)
 	size_t i;
 
 	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-	      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"vhost lint\","
-	      "\"informationUri\":\"https://github.com/vhost/vhost/blob/main/docs/lint.md\",\"rules\":[",
+	      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"vhost lint\",\"rules\":[",
 	      out);
 	for (i = 0; i < vh_lint_nrules; i++) {
 		const vh_lint_rule *k = &vh_lint_rules[i];

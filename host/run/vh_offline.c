@@ -124,7 +124,8 @@ static int render_step(emit *e, const vh_step *s)
 
 	if ((rc = vh_plugin_open(&p, rev)) < 0)
 		return rc;
-	if ((rc = vh_offline_record(&p, rev, e->cfg->schema, s->up, &ctx)) == VH_ERR_NOMEM) {
+	rc = vh_offline_record(&p, rev, e->cfg->schema, s->up, &ctx);
+	if (!ctx) {
 		vh_plugin_close(&p);
 		return rc;
 	}
