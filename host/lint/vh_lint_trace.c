@@ -174,7 +174,7 @@ int vh_lint_trace(vh_lint_report *r, vh_app *app, const vh_plan *plan, int yes)
 	tracer t = {0};
 	PGconn *admin;
 	vh_graph *g;
-	size_t *targets = NULL, i;
+	size_t *targets = NULL, i, none = 0;
 	char *sql = NULL, *q = NULL;
 	int rc;
 
@@ -188,7 +188,7 @@ int vh_lint_trace(vh_lint_report *r, vh_app *app, const vh_plan *plan, int yes)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	for (i = 0; i < plan->n; i++)
 		targets[i] = plan->steps[i].rev;
-	rc = vh_plan_upgrade(&full, g, NULL, 0, targets, plan->n);
+	rc = vh_plan_upgrade(&full, g, &none, 0, targets, plan->n); /* from base */
 	free(targets);
 	if (rc < 0 || (rc = vh_workflow_scratch_create(&scratch, app, admin, yes)) < 0)
 		goto out;
