@@ -40,7 +40,10 @@
 	X(sample_data_after, STR, NULL)                                        \
 	X(pooler, POOLER, "auto")                                              \
 	X(wait_for_replicas, MS, "0")                                          \
-	X(reconnect_timeout, MS, "0")
+	X(reconnect_timeout, MS, "0")                                          \
+	X(lint, STR, "warn")                                                   \
+	X(lint_large_rows, INT, "100000")                                      \
+	X(lint_large_mb, INT, "10")
 
 #define VH__CFG_FIELD_STR(n) char *n;
 #define VH__CFG_FIELD_PATH(n) char *n;

@@ -31,6 +31,7 @@
 #include "vh_cmd.h"
 #include "vh_db.h"
 #include "vh_error.h"
+#include "vh_lint.h"
 #include "vh_loader.h"
 #include "vh_run.h"
 #include "vh_sdk_host.h"
@@ -38,10 +39,10 @@
 #include "vh_tables.h"
 #include "vh_workflow.h"
 
-enum { O_BRANCHES = 1, O_SAMPLE, O_SAMPLE_AFTER, O_KEEP, O_YES };
+enum { O_BRANCHES = 1, O_SAMPLE, O_SAMPLE_AFTER, O_KEEP, O_YES, O_TRACE };
 
 typedef struct topts {
-	int allow_branches, keep, yes;
+	int allow_branches, keep, yes, trace_locks;
 	const char *sample;       /* SQL file, or NULL */
 	const char *sample_after; /* revision id or prefix */
 } topts;
@@ -498,6 +499,7 @@ int vh_cmd_test(vh_app *app, int argc, char **argv)
 		{"sample-after", 0, 1, O_SAMPLE_AFTER},
 		{"keep", 0, 0, O_KEEP},
 		{"yes", 'y', 0, O_YES},
+		{"trace-locks", 0, 0, O_TRACE},
 		{NULL, 0, 0, 0},
 	};
 	topts o = {0};
@@ -518,6 +520,7 @@ int vh_cmd_test(vh_app *app, int argc, char **argv)
 		case O_SAMPLE_AFTER: o.sample_after = val; break;
 		case O_KEEP: o.keep = 1; break;
 		case O_YES: o.yes = 1; break;
+		case O_TRACE: o.trace_locks = 1; break;
 		default: return id;
 		}
 	}
@@ -544,6 +547,11 @@ int vh_cmd_test(vh_app *app, int argc, char **argv)
 					    "(sample_data_after / --sample-after): %s", vh_error_last());
 		sample_idx = (long)idx;
 	}
+	/* Lint every revision first (the `lint` setting), and with
+	 * --trace-locks measure their locks in a scratch database of its own. */
+	if ((rc = vh_lint_gate(app, NULL, 1, NULL)) < 0 ||
+	    (o.trace_locks && (rc = vh_lint_trace_locks(app, o.yes)) < 0))
+		return rc;
 	if ((rc = vh_app_conn(app, &admin)) < 0)
 		return rc;
 	if ((rc = vh_workflow_scratch_create(&scratch, app, admin, o.yes)) < 0)

@@ -1,6 +1,7 @@
 /* cmd_upgrade.c - `vhost upgrade [SPEC]`: apply revisions up to SPEC. */
 #include "vh_cmd.h"
 #include "vh_error.h"
+#include "vh_lint.h"
 #include "vh_run.h"
 
 /* Options shared by upgrade and downgrade; ids index the fields below. */
@@ -61,6 +62,10 @@ int vh_cmd_upgrade(vh_app *app, int argc, char **argv)
 
 	o.up = 1;
 	if ((rc = vh_cmd_parse_run(argc, argv, &o, &spec, "head")) < 0)
+		return rc;
+	/* The `lint` setting: look at what is about to run before it runs
+	 * (not for --sql, which runs nothing). */
+	if (!o.sql && (rc = vh_lint_gate(app, spec, 0, NULL)) < 0)
 		return rc;
 	return vh_run(app, spec, &o);
 }

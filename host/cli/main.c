@@ -74,14 +74,26 @@ const vh_cmd vh_commands[] = {
 	 "  --json          machine-readable output\n"
 	 "  --yes           confirm a scratch schema in an environment that requires it\n"
 	 "  exits 1 listing every difference (object, the chain's, the database's), 0 when none\n"},
-	{"test", vh_cmd_test, "test [--allow-branches] [--sample-data FILE --sample-after REV] [--keep] [--yes]",
+	{"test", vh_cmd_test, "test [--allow-branches] [--sample-data FILE --sample-after REV] [--keep] [--trace-locks] [--yes]",
 	 "Test every revision in a scratch database: upgrade, downgrade, upgrade again",
 	 "  --allow-branches      several heads are intended (else a failed check)\n"
 	 "  --sample-data FILE    SQL to load once REV is reached, so later revisions run on data\n"
 	 "  --sample-after REV    the revision after which FILE loads\n"
 	 "  --keep                keep the scratch database (or schema) to look at\n"
+	 "  --trace-locks         also print the locks each statement takes (pg_locks, own scratch database)\n"
 	 "  --yes                 confirm a scratch schema in an environment that requires it\n"
+	 "  lints every revision first as the `lint` setting says (warn: print; error: fail)\n"
 	 "  exits 1 if any check fails; each failure names the revision and the catalog difference\n"},
+	{"lint", vh_cmd_lint, "lint [--all] [--offline] [--json | --format sarif] [--trace] [SPEC | REV:REV]",
+	 "Report what the revisions to run will lock, rewrite or destroy (docs/lint.md)",
+	 "  SPEC            lint what `upgrade SPEC` would run (default: head); REV:REV a range\n"
+	 "  --all           every revision, base to heads\n"
+	 "  --offline       do not connect: levels are the rules' defaults, ranges start at base\n"
+	 "  --json          machine-readable output\n"
+	 "  --format F      text (default), json or sarif (SARIF 2.1.0 for code scanning)\n"
+	 "  --trace         also run them in a scratch database and record each statement's locks\n"
+	 "  --yes           confirm a scratch schema in an environment that requires it (--trace)\n"
+	 "  exits 1 when a finding not silenced by VHOST_LINT_IGNORE is at error level\n"},
 	{"revision", vh_cmd_revision,
 	 "revision [-m MESSAGE] [--autogenerate] [--rev-id ID] [--head REV [--splice]] [--source-dir DIR] [--template FILE]",
 	 "Write a new revision source based on the head, from the template",

@@ -101,6 +101,14 @@ static int resolve_side(const vh_graph *g, const vh_spec *spec, const char *text
 	return vh_spec_resolve(g, spec, cur, ncur, *out, n);
 }
 
+int vh_offline_record(const vh_plugin *p, const vh_revision *rev, const char *schema, int up,
+		      vh_ctx **out)
+{
+	if (!(*out = vh_ctx_new(NULL, schema, rev->id, NULL, NULL)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	return up ? p->upgrade(*out) : p->downgrade(*out);
+}
+
 /* Renders one step. Returns 0, or an error naming the revision when it
  * cannot be rendered (it needs the server, or it failed). */
 static int render_step(emit *e, const vh_step *s)
@@ -110,17 +118,17 @@ static int render_step(emit *e, const vh_step *s)
 	const char *why = NULL, *dir = s->up ? "upgrade" : "downgrade";
 	char label[256];
 	vh_plugin p;
-	vh_ctx *ctx;
+	vh_ctx *ctx = NULL;
 	size_t i;
 	int rc;
 
 	if ((rc = vh_plugin_open(&p, rev)) < 0)
 		return rc;
-	if (!(ctx = vh_ctx_new(NULL, e->cfg->schema, rev->id, NULL, NULL))) {
+	rc = vh_offline_record(&p, rev, e->cfg->schema, s->up, &ctx);
+	if (!ctx) {
 		vh_plugin_close(&p);
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+		return rc;
 	}
-	rc = s->up ? p.upgrade(ctx) : p.downgrade(ctx);
 	if (vh_ctx_needs_online(ctx, &why)) {
 		rc = vh_error_set(VH_ERR_GENERIC,
 				  "revision %s (%s) cannot be rendered offline: its %s() calls %s, which "
@@ -194,25 +202,19 @@ static int render_preamble(emit *e)
 	return 0;
 }
 
-int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
+int vh_offline_plan(vh_plan *plan, const vh_graph *g, const char *spec_text, int up,
+		    int *from_base)
 {
 	vh_spec from, to;
-	vh_graph *g;
-	vh_tables t = {0};
-	vh_plan plan = {0};
-	size_t *cur = NULL, ncur = 0, *target = NULL, ntarget = 0, i, len = 0;
-	char *script = NULL;
-	emit e = {0};
+	size_t *cur = NULL, ncur = 0, *target = NULL, ntarget = 0;
 	int rc, is_range = 0;
 
 	if ((rc = vh_spec_parse(spec_text, VH_SPEC_ALLOW_RANGE, &from, &to, &is_range)) < 0)
 		return rc;
-	if (!o->up && !is_range)
+	if (!up && !is_range)
 		return vh_error_set(VH_ERR_USAGE, "downgrade with --sql requires <fromrev>:<torev>");
 	if (!is_range)
 		from.kind = VH_SPEC_NONE;
-	if ((rc = vh_app_graph(app, &g)) < 0 || (rc = vh_tables_init(&t, app->cfg)) < 0)
-		return rc;
 	/* START is where the database is taken to be; a relative END ("-1",
 	 * "+2") counts from it, as Alembic's head:-1. */
 	if ((rc = resolve_side(g, &from, spec_text, NULL, 0, &cur, &ncur)) < 0 ||
@@ -220,9 +222,27 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 				 &ntarget)) < 0)
 		goto done;
 	ncur = vh_plan_reduce_heads(g, cur, ncur);
-	rc = o->up ? vh_plan_upgrade(&plan, g, cur, ncur, target, ntarget)
-		   : vh_plan_downgrade(&plan, g, cur, ncur, target, ntarget);
-	if (rc < 0)
+	*from_base = ncur == 0;
+	rc = up ? vh_plan_upgrade(plan, g, cur, ncur, target, ntarget)
+		: vh_plan_downgrade(plan, g, cur, ncur, target, ntarget);
+done:
+	free(cur);
+	free(target);
+	return rc;
+}
+
+int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
+{
+	vh_graph *g;
+	vh_tables t = {0};
+	vh_plan plan = {0};
+	size_t i, len = 0;
+	char *script = NULL;
+	emit e = {0};
+	int rc, from_base = 0;
+
+	if ((rc = vh_app_graph(app, &g)) < 0 || (rc = vh_tables_init(&t, app->cfg)) < 0 ||
+	    (rc = vh_offline_plan(&plan, g, spec_text, o->up, &from_base)) < 0)
 		goto done;
 	e.g = g;
 	e.t = &t;
@@ -232,7 +252,7 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if (o->up && ncur == 0 && (rc = render_preamble(&e)) < 0)
+	if (o->up && from_base && (rc = render_preamble(&e)) < 0)
 		goto done;
 	for (i = 0; i < plan.n; i++)
 		if ((rc = render_step(&e, &plan.steps[i])) < 0)
@@ -252,8 +272,6 @@ done:
 	if (e.out)
 		fclose(e.out);
 	free(script);
-	free(cur);
-	free(target);
 	vh_plan_clear(&plan);
 	vh_tables_clear(&t);
 	return rc;

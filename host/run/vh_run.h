@@ -31,6 +31,21 @@ int vh_run(vh_app *app, const char *spec, const vh_run_opts *opts);
  * an error naming it, and nothing is printed. */
 int vh_offline_run(vh_app *app, const char *spec, const vh_run_opts *opts);
 
+/* The plan of `[START:]END` without a database (START absent: from base),
+ * as `--sql` makes it; *from_base is 1 when it starts from no revision.
+ * *plan is the caller's (vh_plan_clear). */
+int vh_offline_plan(vh_plan *plan, const vh_graph *g, const char *spec, int up, int *from_base);
+
+/* Runs one revision's upgrade (up) or downgrade against a new recording
+ * context, for `--sql` and `vhost lint`. Returns what the revision
+ * returned, or VH_ERR_NOMEM with *out NULL; *out is the caller's
+ * (vh_ctx_free), to read the script and vh_ctx_needs_online() from. */
+struct vh_plugin;
+struct vh_ctx;
+struct vh_revision;
+int vh_offline_record(const struct vh_plugin *p, const struct vh_revision *rev,
+		      const char *schema, int up, struct vh_ctx **out);
+
 /* Maps version-table rows to graph indexes. An id no plugin provides is
  * Alembic's "Can't locate revision identified by 'x'" with what to do. *out
  * is the caller's (free). */

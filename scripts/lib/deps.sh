@@ -4,7 +4,7 @@
 # the missing list is printed so the user can install it.
 
 # Packages for building vhost and running it against a private cluster.
-VH_DEPS_BUILD="build-essential cmake pkg-config libpq-dev libinih-dev libssl-dev libcunit1-dev postgresql-15 postgresql-client-15"
+VH_DEPS_BUILD="build-essential cmake pkg-config libpq-dev libinih-dev libssl-dev libcunit1-dev libpg-query-dev libprotobuf-c-dev postgresql-15 postgresql-client-15"
 # Extra packages for the whole test suite: valgrind for the leak check,
 # clang for the fuzz targets, Alembic and gnuplot for the quick benchmark,
 # pgbouncer for the transaction-pooler tests (tests/sh/test_topo_pooler.sh).

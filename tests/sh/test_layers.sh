@@ -13,7 +13,7 @@ import os, re, sys
 
 root = sys.argv[1]
 # Lowest first; a file may include from its own layer and those before it.
-layers = ["sdk/src", "host/base", "host/plugin", "host/run", "host/schema", "host/fleet", "host/cli"]
+layers = ["sdk/src", "host/base", "host/plugin", "host/run", "host/schema", "host/fleet", "host/lint", "host/cli"]
 rank = {l: i for i, l in enumerate(layers)}
 inc = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 where = {}    # header basename -> layer

@@ -45,7 +45,7 @@ extern "C" {
  * added. The host refuses plugins of another major, or of a newer minor than
  * its own. */
 #define VH_SDK_ABI_MAJOR 1
-#define VH_SDK_ABI_MINOR 0
+#define VH_SDK_ABI_MINOR 1 /* 1: VHOST_LINT_IGNORE */
 
 #define VH_SDK_VERSION "0.1.0"
 
@@ -144,6 +144,23 @@ typedef struct vh_abi_desc {
  * non-zero rolls the revision back. Declare it with this macro so the
  * prototype is exported: `VHOST_VERIFY(); int verify(vh_ctx *ctx) {...}`. */
 #define VHOST_VERIFY() VH__EXPORT int verify(vh_ctx *ctx)
+
+/* VHOST_LINT_IGNORE("rule-id", "why this is safe here")
+ *
+ * Silences one `vhost lint` rule for this revision (docs/lint.md lists the
+ * rule ids), with the reason a reviewer reads: the finding stays in the
+ * report, marked ignored, with `why`. Both arguments are string literals.
+ * Use it once per rule, up to 64 times in a revision:
+ *
+ *     VHOST_LINT_IGNORE("index-not-concurrent", "genres holds a few hundred rows");
+ *
+ * It exports a `vh_lint_ignore_<N>` array holding "rule\0why" (N from
+ * __COUNTER__); the host reads it when it loads the revision to lint it. */
+#define VH__LINT_CAT2(a, b) a##b
+#define VH__LINT_CAT(a, b) VH__LINT_CAT2(a, b)
+#define VHOST_LINT_IGNORE(rule, why)                                           \
+	VH__EXPORT const char VH__LINT_CAT(vh_lint_ignore_, __COUNTER__)[] =   \
+		rule "\0" why
 
 /* ---------------------------------------------------------------------
  * Running SQL

@@ -1,0 +1,14 @@
+/* 02_good - lint fixture for rule truncate: fine: a table the revision made itself. */
+#include <vhost/sdk.h>
+
+VHOST_REVISION("good", "bad", "fine: a table the revision made itself");
+
+int upgrade(vh_ctx *ctx)
+{
+	return vh_exec(ctx, "CREATE TABLE staging (id integer);\nTRUNCATE staging");
+}
+
+int downgrade(vh_ctx *ctx)
+{
+	return vh_exec(ctx, "DROP TABLE staging");
+}
