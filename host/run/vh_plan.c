@@ -98,7 +98,8 @@ static int plan_begin(vh_plan *out, heads *h, size_t nsteps, const size_t *cur, 
 		out->steps = NULL;
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	}
-	memcpy(h->v, cur, ncur * sizeof(size_t));
+	if (ncur) /* cur may be NULL at base: memcpy(dst, NULL, 0) is undefined */
+		memcpy(h->v, cur, ncur * sizeof(size_t));
 	h->n = ncur;
 	return 0;
 }
