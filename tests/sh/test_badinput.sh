@@ -220,7 +220,7 @@ bad "downgrade without a spec" 2 "downgrade: a revision spec is required" "${S[@
 bad "two specs" 2 "one revision spec expected" "${S[@]}" upgrade head extra
 bad "an unknown command" 2 "unknown command 'frobnicate'" "${S[@]}" frobnicate
 bad "an unknown command option" 2 "upgrade: unknown option '--bogus'" "${S[@]}" upgrade --bogus
-ALLOW_USAGE=1 bad "an unknown global option" 2 "unknown or incomplete global option '--bogus'" --bogus current
+bad "an unknown global option" 2 "unknown global option '--bogus' \(see 'vhost --help'\)" --bogus current
 
 # ---- connecting ------------------------------------------------------------------------------
 P=(--plugin-dir "$F/rely_sleep")
