@@ -29,6 +29,10 @@ int vh_app_conn(vh_app *app, PGconn **out)
 	if (!app->conn) {
 		if (app->env && !app->quiet)
 			fprintf(stderr, "Environment: %s\n", app->env);
+		if (app->verbose && !app->quiet)
+			fprintf(stderr, "Connection: from %s\n",
+				app->cfg->conn_source ? app->cfg->conn_source
+						      : "libpq's defaults (PG* variables)");
 		if ((rc = vh_db_connect(&app->conn, app->cfg)) < 0)
 			return rc;
 	}
