@@ -17,6 +17,17 @@ int vh_app_graph(vh_app *app, vh_graph **out)
 		rc = vh_loader_scan(&app->graph, app->cfg->plugin_dir, app->cfg->insecure_plugins);
 		if (rc < 0)
 			return rc;
+		/* A wrong --plugin-dir must not read as "already at head" (or
+		 * let `stamp head` create the tables): no revisions is an error. */
+		if (vh_graph_count(app->graph) == 0) {
+			vh_graph_free(app->graph);
+			app->graph = NULL;
+			return vh_error_set(VH_ERR_GENERIC,
+					    "no revisions found in plugin directory '%s' (no *.so "
+					    "files: build the revisions, or point --plugin-dir or "
+					    "plugin_dir at them)",
+					    app->cfg->plugin_dir);
+		}
 	}
 	*out = app->graph;
 	return 0;
