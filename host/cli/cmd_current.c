@@ -105,6 +105,11 @@ int vh_cmd_current(vh_app *app, int argc, char **argv)
 	else
 		for (i = 0; i < n; i++)
 			printf("%s%s\n", vh_graph_rev(g, cur[i])->id, is_head(g, cur[i]) ? " (head)" : "");
+	/* Reported, not fatal: `check` is the command that fails on it. */
+	if (verbose && !json && vh_run_check_drift(app, cur, n) < 0) {
+		printf("drift: %s\n", vh_error_last());
+		vh_error_clear();
+	}
 	if (check && !at_heads)
 		rc = vh_error_set(VH_ERR_GENERIC, "the database is not at the head revision(s) (%zu head%s, "
 				  "%zu current)", nheads, nheads == 1 ? "" : "s", n);

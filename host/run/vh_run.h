@@ -48,6 +48,12 @@ char *vh_run_action_sql(const vh_tables *t, const vh_graph *g, const vh_vt_actio
  * (vh_strv_free). */
 int vh_run_read_current(vh_app *app, char ***ids, size_t **cur, size_t *n);
 
+/* The drift check `upgrade` runs, for the read-only commands (check,
+ * current -v): VH_ERR_GENERIC naming the first applied revision (of the
+ * current heads `cur`) whose plugin differs from the one recorded when it
+ * was applied; 0 when none does or there is no history table yet. */
+int vh_run_check_drift(vh_app *app, const size_t *cur, size_t ncur);
+
 /* Resolves spec text (no range) against the current heads into a malloc'd
  * index set in *out (count in *n). */
 int vh_run_resolve(const vh_graph *g, const char *text, unsigned flags, const size_t *cur,

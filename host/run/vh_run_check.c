@@ -144,3 +144,21 @@ int vh_run__check_drift(run *r, const size_t *cur, size_t ncur)
 	return rc;
 }
 
+
+int vh_run_check_drift(vh_app *app, const size_t *cur, size_t ncur)
+{
+	static const vh_run_opts none = {0};
+	run r = {0};
+	int rc, exists = 0;
+
+	r.app = app;
+	r.o = &none;
+	if ((rc = vh_app_graph(app, &r.g)) < 0 || (rc = vh_app_conn(app, &r.conn)) < 0 ||
+	    (rc = vh_tables_init(&r.t, app->cfg)) < 0)
+		return rc;
+	if ((rc = vh_run__history_exists(&r, &exists)) == 0 && exists)
+		rc = vh_run__check_drift(&r, cur, ncur);
+	free(r.shas);
+	vh_tables_clear(&r.t);
+	return rc;
+}
