@@ -70,7 +70,8 @@ static int select_range(vh_app *app, const vh_graph *g, const char *range, unsig
 		return vh_error_set(VH_ERR_USAGE, "history: -r takes a range START:END, e.g. -r base:head "
 				    "or -r -3:current");
 	if ((rc = resolve_side(app, g, &sf, &from, &nfrom, 0)) < 0 ||
-	    (rc = resolve_side(app, g, &st, &to, &nto, 1)) < 0)
+	    (rc = resolve_side(app, g, &st, &to, &nto, 1)) < 0 ||
+	    (rc = vh_run_check_range(g, range, "a history range", 1, from, nfrom, to, nto)) < 0)
 		goto done;
 	vh_graph_mark_ancestors(g, to, nto, sel);
 	if (nfrom) {
