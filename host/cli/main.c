@@ -48,14 +48,14 @@ const vh_cmd vh_commands[] = {
 	 "  --purge         empty the version table first (also when it names an unknown revision)\n"
 	 "  --sql           print the SQL instead of running it\n"
 	 "  --yes           confirm for an environment that requires it\n"},
-	{"history", vh_cmd_history, "history [-r START:END] [-v] [-i] [--applied] [--json] [--format markdown]",
+	{"history", vh_cmd_history, "history [-r START:END] [-v] [-i] [--applied] [--json] [--format markdown|json]",
 	 "List revisions, newest first, in Alembic's format",
 	 "  -r, --rev-range RANGE   only START:END (either side may be empty)\n"
 	 "  -v, --verbose           show path, parents and messages in full\n"
 	 "  -i, --indicate-current  mark the database's current revision(s) (connects)\n"
 	 "  --applied               show the history table: what ran, when, by whom (connects)\n"
-	 "  --json                  machine-readable output\n"
-	 "  --format markdown       the chain as a Markdown list\n"},
+	 "  --json                  machine-readable output (with -i: which is current)\n"
+	 "  --format markdown       the chain as a Markdown list (--format json: as --json)\n"},
 	{"heads", vh_cmd_heads, "heads [-v]", "Show the head revision(s)",
 	 "  -v, --verbose   show path and message\n"},
 	{"branches", vh_cmd_branches, "branches [-v]", "Show revisions that have more than one child",

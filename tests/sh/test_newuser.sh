@@ -110,4 +110,32 @@ vh_t_check "  saying the range is reversed" grep -q "FAILED: .*range .*reversed"
 vh_t_run -- --plugin-dir "$F/linear" history -r 3b8e:e59b
 vh_t_eq "history -r OLD:NEW still works" "3" "$(grep -c -- '->' "$T/out")"
 
+# ---- JSON (item 10) ------------------------------------------------------------------
+vh_t_run -- --dsn "$DSN" --plugin-dir "$F/linear" --schema nu_json -q upgrade head
+vh_t_run RELY_CRASH=none -- --dsn "$DSN" --plugin-dir "$F/run_fail" --schema nu_json_f -q upgrade head
+vh_t_run -- --dsn "$DSN" --plugin-dir "$F/linear" --schema nu_json history --applied --json
+json_check() { # json_check NAME FILE PYTHON-EXPR-ON-d
+  /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($3) else 1)" "$2" \
+    && vh_t_ok "$1" || vh_t_fail "$1" "$(head -c 600 "$2")"
+}
+json_check "history --applied --json: duration_ms is a number" "$T/out" \
+  "all(isinstance(r['duration_ms'], (int, float)) for r in d)"
+json_check "  and has sqlstate, statement, down_revision, plugin_file, os_user" "$T/out" \
+  "all(k in r for r in d for k in ('sqlstate', 'statement', 'down_revision', 'plugin_file', 'os_user'))"
+json_check "  the parent is there" "$T/out" "d[1]['down_revision'] == '3b8e1f0c9a21'"
+vh_t_run -- --dsn "$DSN" --plugin-dir "$F/run_fail" --schema nu_json_f history --applied --json
+json_check "a failed row's sqlstate and statement are there" "$T/out" \
+  "any(r['outcome'] == 'failed' and r['sqlstate'] and r['statement'] for r in d)"
+vh_t_run -- --plugin-dir "$F/linear" history --json
+json_check "history --json without -i has no 'current' key" "$T/out" "all('current' not in r for r in d)"
+json_check "  and has each revision's description" "$T/out" "all('description' in r for r in d)"
+vh_t_run -- --dsn "$DSN" --plugin-dir "$F/linear" --schema nu_json history --json -i
+json_check "history --json -i says which is current" "$T/out" \
+  "[r['revision'] for r in d if r['current']] == ['e59b07d3c4f2']"
+vh_t_run -- --plugin-dir "$F/linear" history --format json
+vh_t_eq "history --format json works" 0 "$VH_T_RC"
+json_check "  as --json does" "$T/out" "len(d) == 3"
+vh_t_run -- --dsn "$DSN" --plugin-dir "$F/linear" --schema nu_json history --applied --format json
+json_check "history --applied --format json as well" "$T/out" "len(d) == 3"
+
 vh_t_finish
