@@ -81,9 +81,9 @@ static int build_sql(FILE *out, const vh_tables *t, const vh_graph *g,
 	}
 	if (offline)
 		return 0;
-	/* `stamp base` is a change too: recorded as revision "base", with what
-	 * the version table held in its message. */
-	if (nnew == 0) {
+	/* `stamp base` is a change too (when there was something to empty):
+	 * recorded as revision "base", with what the table held in its message. */
+	if (nnew == 0 && (nold > 0 || purge)) {
 		vh_history_row row = {0};
 		char *was = NULL, *next;
 
