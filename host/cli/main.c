@@ -97,6 +97,11 @@ const vh_cmd vh_commands[] = {
 	 "  --rev-id ID            use ID instead of 12 random hex digits\n"
 	 "  --source-dir DIR       write into DIR instead of the source_dir setting\n"
 	 "  --template FILE        render FILE instead of the default template\n"},
+	{"repair", vh_cmd_repair, "repair [REV...]",
+	 "After a person has checked: record the current plugins' SHA-256 and clear stale markers",
+	 "  REV             only these applied revisions (ids or prefixes); default: all\n"
+	 "  records the current SHA-256 of each applied revision whose plugin changed (what the\n"
+	 "  drift check refuses) and clears in_progress markers; every change is a history row\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -63,6 +63,11 @@ int vh_run_check_drift(vh_app *app, const size_t *cur, size_t ncur);
 int vh_run_check_range(const vh_graph *g, const char *text, const char *what, int up,
 		       const size_t *older, size_t nolder, const size_t *newer, size_t nnewer);
 
+/* The query for the SHA-256 each revision's plugin had when last applied
+ * (or recorded by `vhost repair`): revision, plugin_sha256, when. NULL
+ * when out of memory; caller frees. */
+char *vh_run_applied_sha_sql(const vh_tables *t);
+
 /* Resolves spec text (no range) against the current heads into a malloc'd
  * index set in *out (count in *n). */
 int vh_run_resolve(const vh_graph *g, const char *text, unsigned flags, const size_t *cur,
