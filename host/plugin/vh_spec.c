@@ -218,6 +218,17 @@ int vh_spec_lookup(const vh_graph *g, const char *id_or_prefix, size_t *out)
 		return 0;
 	}
 	plen = id_or_prefix ? strlen(id_or_prefix) : 0;
+	/* git's REV~N and REV^ are what users type first: say what works */
+	if (plen && strpbrk(id_or_prefix, "~^"))
+		return vh_error_set(VH_ERR_GENERIC,
+				    "Can't locate revision identified by '%s' (relative revisions are "
+				    "written head-1, REV-2 or +1, not with ~ or ^)",
+				    id_or_prefix);
+	if (plen > 0 && plen < 4)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "Can't locate revision identified by '%s' (a prefix needs at least "
+				    "4 characters)",
+				    id_or_prefix);
 	if (plen < 4 || plen > VH_REVISION_ID_MAX)
 		return vh_error_set(VH_ERR_GENERIC,
 				    "Can't locate revision identified by '%s'",

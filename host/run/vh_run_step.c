@@ -26,6 +26,7 @@ static const char *vh__running_rev;
 static const char *vh__running_dir;
 static int vh__running_nontx;
 static int vh__progress_open;
+static int vh__failed_in_verify; /* the last call_revision failed in verify() */
 /* The run and step running now, for exit_report's history row. */
 static run *vh__running_run;
 static const vh_step *vh__running_step;
@@ -330,6 +331,8 @@ static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	char stmt[240] = "", msg[1024], detail[512];
+	/* a failing verify() is not a failing upgrade: say which it was */
+	const char *what = vh__failed_in_verify ? "verify() of upgrade" : s->up ? "upgrade" : "downgrade";
 
 	/* libpq's messages span lines ("server closed the connection
 	 * unexpectedly\n\tThis probably means..."): the report is one line. */
@@ -341,13 +344,13 @@ static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 				    "%s %s (%s) failed: lost the connection to the server (%s)%s%s; "
 				    "the server rolls back whatever was not committed, so run the "
 				    "command again once the server is back",
-				    s->up ? "upgrade" : "downgrade", rev->id, rev->path, msg,
+				    what, rev->id, rev->path, msg,
 				    *stmt ? " in statement: " : "", stmt);
 	/* PostgreSQL's DETAIL names the offending row ("Key (user_id)=(7) is
 	 * not present ..."): what the operator needs to fix the data. */
 	vh_db_error_detail(r->conn, e->message, detail, sizeof(detail));
 	return vh_error_set(VH_ERR_GENERIC, "%s %s (%s) failed: %s%s%s%s%s%s%s",
-			    s->up ? "upgrade" : "downgrade", rev->id, rev->path, msg,
+			    what, rev->id, rev->path, msg,
 			    *e->sqlstate ? " (SQLSTATE " : "", e->sqlstate, *e->sqlstate ? ")" : "",
 			    detail, *stmt ? " in statement: " : "", stmt);
 }
@@ -360,10 +363,12 @@ static int call_revision(vh_plugin *p, const vh_step *s, const vh_revision *rev,
 	vh__running_rev = rev->id;
 	vh__running_dir = s->up ? "upgrade" : "downgrade";
 	vh__running_nontx = (rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
+	vh__failed_in_verify = 0;
 	rc = s->up ? p->upgrade(ctx) : p->downgrade(ctx);
 	if (rc == 0 && s->up && p->verify) {
 		vh__running_dir = "verify";
-		if ((rc = p->verify(ctx)) != 0 && !*vh_last_error(ctx)->message)
+		vh__failed_in_verify = (rc = p->verify(ctx)) != 0;
+		if (rc != 0 && !*vh_last_error(ctx)->message)
 			vh_ctx_set_error(ctx, "verify() reported that the upgrade did not take effect",
 					 NULL, NULL);
 	}

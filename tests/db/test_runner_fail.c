@@ -123,7 +123,7 @@ static void test_verify_failure(void)
 
 	r = rt_vhost(ini, "upgrade", "head", NULL);
 	CU_ASSERT(rt_status(&r, 1, "upgrade head (verify fails)"));
-	CU_ASSERT(rt_has(r.err, "FAILED: upgrade e1a000000002"));
+	CU_ASSERT(rt_has(r.err, "FAILED: verify() of upgrade e1a000000002"));
 	CU_ASSERT(rt_has(r.err, "t_run_verify has 0 rows, expected some"));
 	vh_test_result_free(&r);
 	/* The upgrade itself succeeded; verify() rolled it back. */

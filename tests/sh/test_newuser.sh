@@ -138,4 +138,24 @@ json_check "  as --json does" "$T/out" "len(d) == 3"
 vh_t_run -- --dsn "$DSN" --plugin-dir "$F/linear" --schema nu_json history --applied --format json
 json_check "history --applied --format json as well" "$T/out" "len(d) == 3"
 
+# ---- messages (item 11) ---------------------------------------------------------------
+vh_t_run -- --dsn "$DSN" --plugin-dir "$F/run_fail" --schema nu_msg -q upgrade f1a000000001
+vh_t_run -- --dsn "$DSN" --plugin-dir "$F/run_fail" --schema nu_msg upgrade --dry-run head
+vh_t_check "a dry run failing at its first revision does not say 'the 0 revisions'" \
+  bash -c "! grep -q 'the 0 revision' '$T/out'"
+vh_t_check "  but that nothing before it would run" grep -q "would fail at f1a000000002, the first revision" "$T/out"
+vh_t_run -- --dsn "$DSN" --plugin-dir "$F/run_verify" --schema nu_verify upgrade head
+vh_t_eq "a failing verify() fails the run" 1 "$VH_T_RC"
+vh_t_check "  and says verify failed" grep -q "FAILED: verify() of upgrade e1a000000002 .* failed" "$T/err"
+vh_t_run -- -Z current
+vh_t_eq "an unknown global option is a usage error" 2 "$VH_T_RC"
+vh_t_eq "  in one line" 1 "$(wc -l <"$T/err")"
+vh_t_check "  pointing at --help" grep -q "FAILED: unknown global option '-Z' (see 'vhost --help')" "$T/err"
+for spec in 'head~1' 'head^' 'e59b^' 'e59b~2'; do
+  vh_t_run -- --plugin-dir "$F/linear" show "$spec"
+  vh_t_check "'$spec' suggests head-1 / REV-N" grep -qF "'$spec' (relative revisions are written head-1" "$T/err"
+done
+vh_t_run -- --plugin-dir "$F/linear" show 3b8
+vh_t_check "a 3-character prefix gets the 4-character minimum" grep -q "FAILED: .*'3b8'.*at least 4 characters" "$T/err"
+
 vh_t_finish
