@@ -92,7 +92,7 @@ if command -v dpkg-deb >/dev/null; then
   dpkg-deb -c "$deb" >"$T/deb.list" 2>&1
   for f in usr/bin/vhost "usr/$LIB/libvhost_sdk.so.1" usr/include/vhost/sdk.h \
     "usr/$LIB/pkgconfig/vhost-sdk.pc" "usr/$LIB/cmake/vhost/vhostConfig.cmake" \
-    usr/share/man/man1/vhost.1 usr/share/doc/vhost/sdk.md usr/share/vhost/templates/revision.c.in; do
+    usr/share/man/man1/vhost.1.gz usr/share/doc/vhost/sdk.md usr/share/vhost/templates/revision.c.in; do
     check "the .deb holds /$f" grep -q "\./$f\( \|$\)" "$T/deb.list"
   done
   check "it depends on libpq5" bash -c "dpkg-deb -f '$deb' Depends | grep -q libpq5"
