@@ -81,9 +81,7 @@ static int retry_plan(run *r, int attempt, char **ids, size_t nids)
 	vh_clock_sleep_ms(wait);
 	if (vh_cancel_signal())
 		return 0;
-	if ((rc = vh_db_exec(r->conn, "starting the transaction", "BEGIN")) < 0)
-		return rc;
-	r->in_txn = 1;
+	r->in_txn = 1; /* vh_lock_take opens the transaction */
 	if ((rc = vh_lock_take(&r->lock, r->app, r->conn, &r->t, 1)) < 0 ||
 	    (rc = vh_tables_read_versions(r->conn, &r->t, &now, &n)) < 0)
 		return rc;
