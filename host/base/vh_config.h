@@ -62,7 +62,10 @@ typedef struct vh_config {
 	char *dir;      /* its directory (absolute), or the working directory */
 	char *env_name; /* the [env.NAME] applied (-e, $VHOST_ENV), or NULL */
 
-	vh_conninfo conn; /* [database] */
+	vh_conninfo conn; /* [database], or the level that replaced it */
+	char *conn_source; /* where conn came from, for -v: "--dsn",
+			    * "VHOST_DATABASE_URL", "[env.NAME] in FILE", "[database] in
+			    * FILE", or NULL for libpq's defaults alone */
 
 	VH_CONFIG_KEYS(VH__CFG_FIELD)
 } vh_config;
@@ -85,9 +88,12 @@ typedef struct vh_config_overrides {
  * version_table_schema defaults to schema.
  *
  * Layers, lowest first: defaults; [vhost] and [database]; [env.NAME] when
- * NAME is selected (-e, else $VHOST_ENV); $VHOST_DATABASE_URL, which replaces
- * `dsn` only (the file's individual keywords still apply on top); then --dsn,
- * --plugin-dir (relative to the cwd) and --schema. An empty value unsets a
+ * NAME is selected (-e, else $VHOST_ENV); $VHOST_DATABASE_URL; then --dsn,
+ * --plugin-dir (relative to the cwd) and --schema. The connection setting is
+ * taken whole from the highest level that has one (--dsn, else
+ * $VHOST_DATABASE_URL, else [env.NAME]'s dsn or keywords, else [database]):
+ * a lower level's keywords never leak into it; libpq's own defaults (PG*
+ * variables) fill what it leaves out. cfg->conn_source says which level. An empty value unsets a
  * setting, so an empty [database] leaves libpq's defaults alone.
  *
  * Errors (VH_ERR_USAGE, message in vh_error_last()) name the file and line:

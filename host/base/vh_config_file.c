@@ -39,12 +39,28 @@ static int vh__is_db_key(const vh_config__reader *ld, const char *key)
 	return 0;
 }
 
-/* Sets a [database] key; VH_ERR_NOTFOUND (no message) for any other key. */
-static int vh__set_db(const vh_config__reader *ld, vh_config *cfg, const char *key,
+/* Sets a [database] key; VH_ERR_NOTFOUND (no message) for any other key.
+ * The selected [env.NAME]'s first connection key replaces the whole of
+ * [database]'s setting, so a keyword only the file names never leaks into
+ * the environment's connection. */
+static int vh__set_db(vh_config__reader *ld, vh_config *cfg, const char *key,
 		      const char *value, const char *where)
 {
+	char *src = NULL;
+	int rc;
+
 	if (!vh__is_db_key(ld, key))
 		return VH_ERR_NOTFOUND;
+	if (cfg == ld->cfg && !ld->conn_level) {
+		ld->conn_level = ld->pass;
+		if (ld->pass == 2 && (rc = vh_conninfo_reset(&cfg->conn)) < 0)
+			return rc;
+		if (asprintf(&src, "[%s%s] in %s", ld->pass == 2 ? "env." : "database",
+			     ld->pass == 2 ? ld->env : "", ld->path) < 0)
+			return vh_config__nomem();
+		free(cfg->conn_source);
+		cfg->conn_source = src;
+	}
 	if (strcmp(key, "dsn") == 0)
 		return vh_conninfo_set_dsn(&cfg->conn, value, where);
 	return vh_conninfo_set(&cfg->conn, key, value);
@@ -223,6 +239,7 @@ static int vh__parse(vh_config__reader *ld, int pass)
 
 	rewind(ld->fp);
 	ld->pass = pass;
+	ld->conn_level = 0;
 	ld->lineno = 0;
 	ld->err_line = 0;
 	line = ini_parse_stream(vh__read_line, ld, vh__handler, ld);

@@ -19,6 +19,7 @@ typedef struct vh_config__reader {
 	int lineno;        /* line inih is parsing */
 	int stop_line;     /* the prescan's first problem: inih reads up to it */
 	int pass;          /* 1: base sections, all checked; 2: [env.<env>] */
+	int conn_level;    /* the pass that set a connection key first, or 0 */
 	int err_line, err; /* the handler's first failure */
 	vh_config *cfg;
 	vh_config *scratch; /* pass 1 checks other environments' values here */

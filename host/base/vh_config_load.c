@@ -67,11 +67,17 @@ int vh_config_load(vh_config **out, const vh_config_overrides *ov)
 			goto done;
 	}
 
-	/* --dsn wins over VHOST_DATABASE_URL; either replaces only the dsn */
+	/* --dsn wins over VHOST_DATABASE_URL; either replaces the file's whole
+	 * connection setting, keywords included */
 	url = vh__getenv("VHOST_DATABASE_URL");
-	if ((ov->dsn && (rc = vh_conninfo_set_dsn(&cfg->conn, ov->dsn, "--dsn")) < 0) ||
-	    (!ov->dsn && url && (rc = vh_conninfo_set_dsn(&cfg->conn, url, "VHOST_DATABASE_URL")) < 0) ||
-	    (ov->plugin_dir && (rc = vh_config__set_key(cfg, "plugin_dir", ov->plugin_dir,
+	if ((ov->dsn || url) &&
+	    ((rc = vh_conninfo_reset(&cfg->conn)) < 0 ||
+	     (rc = vh_conninfo_set_dsn(&cfg->conn, ov->dsn ? ov->dsn : url,
+				       ov->dsn ? "--dsn" : "VHOST_DATABASE_URL")) < 0 ||
+	     (rc = vh_config__replace(&cfg->conn_source,
+				      ov->dsn ? "--dsn" : "VHOST_DATABASE_URL")) < 0))
+		goto done;
+	if ((ov->plugin_dir && (rc = vh_config__set_key(cfg, "plugin_dir", ov->plugin_dir,
 						  "--plugin-dir", cwd)) < 0) ||
 	    (ov->schema && (rc = vh_config__set_key(cfg, "schema", ov->schema, "--schema", cwd)) < 0))
 		goto done;
@@ -115,6 +121,7 @@ void vh_config_free(vh_config *cfg)
 	if (!cfg)
 		return;
 	vh_conninfo_clear(&cfg->conn);
+	free(cfg->conn_source);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg->env_name);

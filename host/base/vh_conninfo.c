@@ -41,6 +41,12 @@ int vh_conninfo_init(vh_conninfo *ci)
 	return 0;
 }
 
+int vh_conninfo_reset(vh_conninfo *ci)
+{
+	vh_conninfo_clear(ci);
+	return vh_conninfo_init(ci);
+}
+
 void vh_conninfo_clear(vh_conninfo *ci)
 {
 	size_t i;

@@ -30,6 +30,11 @@ int vh_conninfo_is_uri(const char *s);
  * with `where` ("conf/vhost.ini:12") and never quote a password. */
 int vh_conninfo_set_dsn(vh_conninfo *ci, const char *value, const char *where);
 
+/* Empties the setting (dsn and every keyword): a higher level of the
+ * settings replaces the whole connection setting of the lower ones, never
+ * just the keys it names. Returns 0 or VH_ERR_NOMEM. */
+int vh_conninfo_reset(vh_conninfo *ci);
+
 /* Sets libpq keyword `key` in ci->keys/vals, replacing an earlier value; an
  * empty value removes it so libpq's default applies again.
  * Returns 0 or VH_ERR_NOMEM. */

@@ -42,6 +42,9 @@ static int require_head(vh_app *app)
 		}
 	if (n != nheads)
 		rc = vh_error_set(VH_ERR_GENERIC, "Target database is not up to date.");
+	/* What `upgrade` would refuse, CI catches here: a changed plugin. */
+	if (rc == 0)
+		rc = vh_run_check_drift(app, cur, n);
 done:
 	free(at);
 	vh_strv_free(ids);

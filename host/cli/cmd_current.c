@@ -107,6 +107,25 @@ static int from_graph(vh_app *app, char **ids, size_t n, const vh_revision **cur
 	return 0;
 }
 
+/* Prints a "drift:" line when an applied revision's plugin is not the file
+ * that was run. Reported, not fatal: `check` is the command that fails on
+ * it. */
+static int report_drift(vh_app *app, char **ids, size_t n)
+{
+	size_t *idx = NULL;
+	vh_graph *g;
+	int rc;
+
+	if ((rc = vh_app_graph(app, &g)) < 0 || (rc = vh_run_map_versions(g, ids, n, &idx)) < 0)
+		return rc;
+	if (vh_run_check_drift(app, idx, n) < 0) {
+		printf("drift: %s\n", vh_error_last());
+		vh_error_clear();
+	}
+	free(idx);
+	return 0;
+}
+
 int vh_cmd_current(vh_app *app, int argc, char **argv)
 {
 	static const vh_opt opts[] = {
@@ -144,7 +163,8 @@ int vh_cmd_current(vh_app *app, int argc, char **argv)
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if (!check && n > 0 &&
+	/* -v reports drift, which needs every applied plugin: the whole scan. */
+	if (!check && !verbose && n > 0 &&
 	    (quick = rc = vh_loader_quick(app->cfg->plugin_dir, app->cfg->insecure_plugins, ids, n,
 					  own, head, &nheads)) < 0)
 		goto done;
@@ -164,6 +184,8 @@ int vh_cmd_current(vh_app *app, int argc, char **argv)
 	else
 		for (i = 0; i < n; i++)
 			printf("%s%s\n", cur[i]->id, head[i] ? " (head)" : "");
+	if (verbose && !json && (rc = report_drift(app, ids, n)) < 0)
+		goto done;
 	if (check && !at_heads)
 		rc = vh_error_set(VH_ERR_GENERIC, "the database is not at the head revision(s) (%zu head%s, "
 				  "%zu current)", nheads, nheads == 1 ? "" : "s", n);

@@ -70,7 +70,8 @@ static int select_range(vh_app *app, const vh_graph *g, const char *range, unsig
 		return vh_error_set(VH_ERR_USAGE, "history: -r takes a range START:END, e.g. -r base:head "
 				    "or -r -3:current");
 	if ((rc = resolve_side(app, g, &sf, &from, &nfrom, 0)) < 0 ||
-	    (rc = resolve_side(app, g, &st, &to, &nto, 1)) < 0)
+	    (rc = resolve_side(app, g, &st, &to, &nto, 1)) < 0 ||
+	    (rc = vh_run_check_range(g, range, "a history range", 1, from, nfrom, to, nto)) < 0)
 		goto done;
 	vh_graph_mark_ancestors(g, to, nto, sel);
 	if (nfrom) {
@@ -102,16 +103,24 @@ static int print_applied(vh_app *app, const hopts *o)
 	PGconn *conn;
 	PGresult *res;
 	char *sql;
-	int rc, i, j;
+	int rc, i;
 
 	if ((rc = vh_app_conn(app, &conn)) < 0 || (rc = vh_tables_init(&t, app->cfg)) < 0)
 		return rc;
-	if (asprintf(&sql,
-		     "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), direction, revision, outcome, "
-		     "coalesce(round(duration_ms::numeric, 1)::text, ''), db_user, coalesce(client_host, ''), "
-		     "coalesce(client_addr, 'local'), coalesce(plugin_sha256, ''), coalesce(error, ''), "
-		     "coalesce(message, '') FROM %s ORDER BY id",
-		     t.ht) < 0) {
+	/* JSON comes from the server: every column with its own type (numbers,
+	 * booleans, null), so a column added later shows up by itself. */
+	if (o->json)
+		rc = asprintf(&sql, "SELECT coalesce(json_agg(h ORDER BY h.id), '[]')::text FROM %s h",
+			      t.ht);
+	else
+		rc = asprintf(&sql,
+			      "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), direction, "
+			      "revision, outcome, coalesce(round(duration_ms::numeric, 1)::text, ''), "
+			      "db_user, coalesce(client_host, ''), coalesce(client_addr, 'local'), "
+			      "coalesce(plugin_sha256, ''), coalesce(error, ''), coalesce(message, '') "
+			      "FROM %s ORDER BY id",
+			      t.ht);
+	if (rc < 0) {
 		vh_tables_clear(&t);
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	}
@@ -131,19 +140,7 @@ static int print_applied(vh_app *app, const hopts *o)
 	if (rc < 0)
 		goto done;
 	if (o->json) {
-		static const char *keys[] = {"started_at", "direction", "revision", "outcome",
-					     "duration_ms", "db_user", "client_host", "client_addr",
-					     "plugin_sha256", "error", "message"};
-		printf("[");
-		for (i = 0; i < PQntuples(res); i++) {
-			printf("%s{", i ? ",\n " : "");
-			for (j = 0; j < 11; j++) {
-				printf("%s\"%s\": ", j ? ", " : "", keys[j]);
-				vh_json_str(stdout, PQgetvalue(res, i, j));
-			}
-			printf("}");
-		}
-		printf("]\n");
+		printf("%s\n", PQgetvalue(res, 0, 0));
 	} else {
 		for (i = 0; i < PQntuples(res); i++) {
 			printf("%s  %-9s %-12s %-11s %7s ms  %s@%s", PQgetvalue(res, i, 0),
@@ -212,8 +209,13 @@ static void print_json(const vh_graph *g, const unsigned char *sel, const unsign
 		vh_json_str(stdout, r->message);
 		printf(", \"path\": ");
 		vh_json_str(stdout, r->path);
-		printf(", \"head\": %s, \"current\": %s, \"nontransactional\": %s}",
-		       nch == 0 ? "true" : "false", cur && cur[order[i]] ? "true" : "false",
+		printf(", \"description\": ");
+		vh_json_str(stdout, r->description);
+		printf(", \"head\": %s", nch == 0 ? "true" : "false");
+		/* only with -i: without it, vhost does not know */
+		if (cur)
+			printf(", \"current\": %s", cur[order[i]] ? "true" : "false");
+		printf(", \"nontransactional\": %s}",
 		       r->flags & VH_REV_NONTRANSACTIONAL ? "true" : "false");
 	}
 	printf("]\n");
@@ -248,9 +250,12 @@ int vh_cmd_history(vh_app *app, int argc, char **argv)
 		case O_APPLIED: o.applied = 1; break;
 		case O_JSON: o.json = 1; break;
 		case O_FORMAT:
-			if (strcmp(val, "markdown") != 0 && strcmp(val, "text") != 0)
-				return vh_error_set(VH_ERR_USAGE, "history: unknown --format '%s' (text or markdown)", val);
+			if (strcmp(val, "markdown") != 0 && strcmp(val, "text") != 0 &&
+			    strcmp(val, "json") != 0)
+				return vh_error_set(VH_ERR_USAGE, "history: unknown --format '%s' (text, "
+						    "markdown or json)", val);
 			o.markdown = strcmp(val, "markdown") == 0;
+			o.json = o.json || strcmp(val, "json") == 0; /* a spelling of --json */
 			break;
 		case 0: return vh_error_set(VH_ERR_USAGE, "history: unexpected argument '%s' (use -r START:END)", val);
 		default: return id;

@@ -81,6 +81,36 @@ static int build_sql(FILE *out, const vh_tables *t, const vh_graph *g,
 	}
 	if (offline)
 		return 0;
+	/* `stamp base` is a change too (when there was something to empty):
+	 * recorded as revision "base", with what the table held in its message. */
+	if (nnew == 0 && (nold > 0 || purge)) {
+		vh_history_row row = {0};
+		char *was = NULL, *next;
+
+		for (i = 0; i < nold; i++) {
+			if (asprintf(&next, "%s%s%s", was ? was : "", was ? ", " : "",
+				     vh_graph_rev(g, old[i])->id) < 0)
+				next = NULL;
+			free(was);
+			if (!(was = next))
+				return vh_error_set(VH_ERR_NOMEM, "out of memory");
+		}
+		if (asprintf(&next, "the version table emptied%s%s%s", was ? " (it held " : "",
+			     was ? was : "", was ? ")" : "") < 0)
+			next = NULL;
+		free(was);
+		row.revision = "base";
+		row.direction = "stamp";
+		row.outcome = "stamped";
+		row.message = next;
+		row.duration_ms = -1;
+		sql = next ? vh_history_insert_sql(t, &row) : NULL;
+		free(next);
+		if (!sql)
+			return vh_error_set(VH_ERR_NOMEM, "out of memory");
+		emit(out, sql);
+		free(sql);
+	}
 	for (i = 0; i < nnew; i++) {
 		const vh_revision *r = vh_graph_rev(g, new[i]);
 		vh_history_row row = {0};

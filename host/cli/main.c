@@ -1,6 +1,5 @@
 /* main.c - vhost's entry point: global options, the command table, and the
  * exit status (0 ok, 1 a command failed, 2 bad usage or configuration). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,14 +48,14 @@ const vh_cmd vh_commands[] = {
 	 "  --purge         empty the version table first (also when it names an unknown revision)\n"
 	 "  --sql           print the SQL instead of running it\n"
 	 "  --yes           confirm for an environment that requires it\n"},
-	{"history", vh_cmd_history, "history [-r START:END] [-v] [-i] [--applied] [--json] [--format markdown]",
+	{"history", vh_cmd_history, "history [-r START:END] [-v] [-i] [--applied] [--json] [--format markdown|json]",
 	 "List revisions, newest first, in Alembic's format",
 	 "  -r, --rev-range RANGE   only START:END (either side may be empty)\n"
 	 "  -v, --verbose           show path, parents and messages in full\n"
 	 "  -i, --indicate-current  mark the database's current revision(s) (connects)\n"
 	 "  --applied               show the history table: what ran, when, by whom (connects)\n"
-	 "  --json                  machine-readable output\n"
-	 "  --format markdown       the chain as a Markdown list\n"},
+	 "  --json                  machine-readable output (with -i: which is current)\n"
+	 "  --format markdown       the chain as a Markdown list (--format json: as --json)\n"},
 	{"heads", vh_cmd_heads, "heads [-v]", "Show the head revision(s)",
 	 "  -v, --verbose   show path and message\n"},
 	{"branches", vh_cmd_branches, "branches [-v]", "Show revisions that have more than one child",
@@ -111,6 +110,11 @@ const vh_cmd vh_commands[] = {
 	 "  --rev-id ID            use ID instead of 12 random hex digits\n"
 	 "  --source-dir DIR       write into DIR instead of the source_dir setting\n"
 	 "  --template FILE        render FILE instead of the default template\n"},
+	{"repair", vh_cmd_repair, "repair [REV...]",
+	 "After a person has checked: record the current plugins' SHA-256 and clear stale markers",
+	 "  REV             only these applied revisions (ids or prefixes); default: all\n"
+	 "  records the current SHA-256 of each applied revision whose plugin changed (what the\n"
+	 "  drift check refuses) and clears in_progress markers; every change is a history row\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -201,6 +205,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: vhost [-c FILE] [-e ENV] [--dsn CONNINFO] [--plugin-dir DIR] [--schema NAME]\n"
 		"             [--insecure-plugins] [-v|-q] COMMAND [ARGS]\n\n"
+		"Global options may also follow the command (vhost upgrade head -q).\n\n"
 		"A PostgreSQL schema-migration host: revisions are shared objects in plugin_dir.\n\n"
 		"Global options:\n"
 		"  -c, --config FILE     settings file (default: $VHOST_CONFIG, else ./vhost.ini if present)\n"
@@ -246,69 +251,187 @@ static int finish_output(int status)
 	return status;
 }
 
-int main(int argc, char **argv)
-{
-	static const struct option global_opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"env", required_argument, NULL, 'e'},
-		{"dsn", required_argument, NULL, 'D'},
-		{"plugin-dir", required_argument, NULL, 'P'},
-		{"schema", required_argument, NULL, 'S'},
-		{"insecure-plugins", no_argument, NULL, 'I'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	vh_config_overrides ov = {0};
-	vh_app app = {0};
-	const vh_cmd *cmd;
-	int c, rc, cmd_at, insecure = 0;
+/* The global options, accepted before the command and after it (in any
+ * place among the command's own arguments, up to a "--"). */
+enum { G_CONFIG = 1, G_ENV, G_DSN, G_PLUGIN_DIR, G_SCHEMA, G_INSECURE, G_VERBOSE, G_QUIET,
+       G_HELP, G_VERSION };
+static const vh_opt global_opts[] = {
+	{"config", 'c', 1, G_CONFIG},
+	{"env", 'e', 1, G_ENV},
+	{"dsn", 0, 1, G_DSN},
+	{"plugin-dir", 0, 1, G_PLUGIN_DIR},
+	{"schema", 0, 1, G_SCHEMA},
+	{"insecure-plugins", 0, 0, G_INSECURE},
+	{"verbose", 'v', 0, G_VERBOSE},
+	{"quiet", 'q', 0, G_QUIET},
+	{"help", 'h', 0, G_HELP},
+	{"version", 0, 0, G_VERSION},
+	{NULL, 0, 0, 0},
+};
 
-	/* '+' stops at the first non-option: the command's own options follow. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:e:vqh", global_opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': ov.config_path = optarg; break;
-		case 'e': ov.env = optarg; break;
-		case 'D': ov.dsn = optarg; break;
-		case 'P': ov.plugin_dir = optarg; break;
-		case 'S': ov.schema = optarg; break;
-		case 'I': insecure = 1; break;
-		case 'v': app.verbose++; break;
-		case 'q': app.quiet = 1; break;
-		case 'h': usage(stdout); return finish_output(0);
-		case 'V': printf("vhost %s (SDK ABI %d.%d)\n", VHOST_VERSION, VH_SDK_ABI_MAJOR,
-				 VH_SDK_ABI_MINOR);
-			return finish_output(0);
-		default:
-			fprintf(stderr, "FAILED: unknown or incomplete global option '%s'\n",
-				argv[optind - 1]);
-			usage(stderr);
-			return 2;
+/* What the global options set. */
+typedef struct globals {
+	vh_config_overrides ov;
+	int verbose, quiet, insecure, help, version;
+} globals;
+
+/* The global option argv[*i] names: its row (and *val, advancing *i past a
+ * separate value), NULL when it is not one. "-vq" style bundles of flags
+ * are taken whole. A value that is missing is VH_ERR_USAGE via *err. */
+static const vh_opt *global_match(int argc, char **argv, int *i, const char **val, int *err)
+{
+	const char *arg = argv[*i], *eq = NULL, *p;
+	const vh_opt *o;
+	size_t len;
+
+	*val = NULL;
+	*err = 0;
+	if (arg[0] != '-' || !arg[1] || strcmp(arg, "--") == 0)
+		return NULL;
+	if (arg[1] == '-') {
+		eq = strchr(arg + 2, '=');
+		len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		for (o = global_opts; o->name; o++)
+			if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0)
+				break;
+		if (!o->name || (eq && !o->has_arg))
+			return NULL;
+		if (eq)
+			*val = eq + 1;
+	} else {
+		for (o = global_opts; o->name && o->short_name != arg[1]; o++)
+			;
+		if (!o->name)
+			return NULL;
+		if (!o->has_arg && arg[2]) {
+			/* a bundle: only of value-less global flags */
+			for (p = arg + 1; *p; p++) {
+				const vh_opt *b;
+
+				for (b = global_opts; b->name && b->short_name != *p; b++)
+					;
+				if (!b->name || b->has_arg)
+					return NULL;
+			}
+		}
+		if (o->has_arg && arg[2])
+			*val = arg + 2;
+	}
+	if (o->has_arg && !*val) {
+		if (*i + 1 >= argc) {
+			*err = vh_error_set(VH_ERR_USAGE, "option '%s' needs a value (see 'vhost --help')",
+					    arg);
+			return NULL;
+		}
+		*val = argv[++*i];
+	}
+	return o;
+}
+
+/* Applies one matched global option (every flag of a "-vq" bundle). */
+static void global_apply(globals *g, const vh_opt *o, const char *arg, const char *val)
+{
+	const char *p;
+
+	switch (o->id) {
+	case G_CONFIG: g->ov.config_path = val; break;
+	case G_ENV: g->ov.env = val; break;
+	case G_DSN: g->ov.dsn = val; break;
+	case G_PLUGIN_DIR: g->ov.plugin_dir = val; break;
+	case G_SCHEMA: g->ov.schema = val; break;
+	case G_INSECURE: g->insecure = 1; break;
+	case G_HELP: g->help = 1; break;
+	case G_VERSION: g->version = 1; break;
+	default: /* -v, -q, or a bundle of value-less flags such as -vq */
+		if (arg[1] == '-')
+			arg = o->id == G_VERBOSE ? "-v" : "-q";
+		for (p = arg + 1; *p; p++) {
+			if (*p == 'v')
+				g->verbose++;
+			else if (*p == 'q')
+				g->quiet = 1;
+			else if (*p == 'h')
+				g->help = 1;
 		}
 	}
-	if (optind >= argc) {
+}
+
+int main(int argc, char **argv)
+{
+	globals g = {0};
+	vh_app app = {0};
+	const vh_cmd *cmd;
+	const vh_opt *o;
+	const char *val;
+	int rc, cmd_at, i, n, err;
+
+	/* Before the command: global options only. */
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!(o = global_match(argc, argv, &i, &val, &err))) {
+			if (err)
+				fprintf(stderr, "FAILED: %s\n", vh_error_last());
+			else
+				fprintf(stderr, "FAILED: unknown global option '%s' (see 'vhost --help')\n",
+					argv[i]);
+			return 2;
+		}
+		global_apply(&g, o, argv[i], val);
+		if (g.help) {
+			usage(stdout);
+			return finish_output(0);
+		}
+		if (g.version) {
+			printf("vhost %s (SDK ABI %d.%d)\n", VHOST_VERSION, VH_SDK_ABI_MAJOR,
+			       VH_SDK_ABI_MINOR);
+			return finish_output(0);
+		}
+	}
+	if (i >= argc) {
 		usage(stderr);
 		return 2;
 	}
-	cmd_at = optind;
+	cmd_at = i;
 	cmd = vh_cmd_find(argv[cmd_at]);
 	if (!cmd) {
-		fprintf(stderr, "FAILED: unknown command '%s' (see 'vhost --help')\n", argv[optind]);
+		fprintf(stderr, "FAILED: unknown command '%s' (see 'vhost --help')\n", argv[cmd_at]);
 		return 2;
 	}
 	if (has_help_flag(argc - cmd_at, argv + cmd_at)) {
 		vh_cmd_print_help(cmd, stdout);
 		return finish_output(0);
 	}
+	/* After the command: the global options are taken out, the command's
+	 * own arguments kept in order (up to and after a "--"). A global -v
+	 * also raises the verbosity of commands that have their own -v. */
+	for (i = n = cmd_at + 1; i < argc; i++) {
+		int at = i;
 
-	if ((rc = vh_config_load(&app.cfg, &ov)) < 0) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if ((o = global_match(argc, argv, &i, &val, &err)) && o->id != G_HELP &&
+		    o->id != G_VERSION) {
+			global_apply(&g, o, argv[at], val);
+			continue;
+		}
+		if (err) {
+			fprintf(stderr, "FAILED: %s: %s\n", cmd->name, vh_error_last());
+			return 2;
+		}
+		argv[n++] = argv[at];
+	}
+	argc = n;
+	argv[argc] = NULL;
+	app.verbose = g.verbose;
+	app.quiet = g.quiet;
+
+	if ((rc = vh_config_load(&app.cfg, &g.ov)) < 0) {
 		fprintf(stderr, "FAILED: %s\n", vh_error_last());
 		return vh_error_exit_status(rc);
 	}
-	if (insecure)
+	if (g.insecure)
 		app.cfg->insecure_plugins = 1;
 	app.env = app.cfg->env_name;
 

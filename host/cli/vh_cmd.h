@@ -72,6 +72,7 @@ int vh_cmd_drift(vh_app *app, int argc, char **argv);
 int vh_cmd_revision(vh_app *app, int argc, char **argv);
 int vh_cmd_merge(vh_app *app, int argc, char **argv);
 int vh_cmd_lint(vh_app *app, int argc, char **argv);
+int vh_cmd_repair(vh_app *app, int argc, char **argv);
 
 /* --fleet NAME (cmd_fleet.c): whether the arguments ask for a fleet, running
  * `cmd` over it, and the fleet options' lines of `vhost CMD --help`. */

@@ -19,6 +19,17 @@ int vh_app_graph(vh_app *app, vh_graph **out)
 					  app->cfg->insecure_plugins);
 		if (rc < 0)
 			return rc;
+		/* A wrong --plugin-dir must not read as "already at head" (or
+		 * let `stamp head` create the tables): no revisions is an error. */
+		if (vh_graph_count(app->graph) == 0) {
+			vh_graph_free(app->graph);
+			app->graph = NULL;
+			return vh_error_set(VH_ERR_GENERIC,
+					    "no revisions found in plugin directory '%s' (no *.so "
+					    "files: build the revisions, or point --plugin-dir or "
+					    "plugin_dir at them)",
+					    app->cfg->plugin_dir);
+		}
 	}
 	*out = app->graph;
 	return 0;
@@ -31,6 +42,10 @@ int vh_app_conn(vh_app *app, PGconn **out)
 	if (!app->conn) {
 		if (app->env && !app->quiet)
 			fprintf(stderr, "Environment: %s\n", app->env);
+		if (app->verbose && !app->quiet)
+			fprintf(stderr, "Connection: from %s\n",
+				app->cfg->conn_source ? app->cfg->conn_source
+						      : "libpq's defaults (PG* variables)");
 		if ((rc = vh_db_connect(&app->conn, app->cfg)) < 0)
 			return rc;
 	}

@@ -19,7 +19,8 @@ typedef struct vh_app {
 	const char *env;  /* -e NAME, or NULL */
 } vh_app;
 
-/* Scans plugin_dir on first call; *out is borrowed from the app. */
+/* Scans plugin_dir on first call; *out is borrowed from the app. A
+ * directory without revisions is an error naming it (VH_ERR_GENERIC). */
 int vh_app_graph(vh_app *app, vh_graph **out);
 
 /* Connects on first call (a clear, password-free error otherwise); *out is

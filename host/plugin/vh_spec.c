@@ -218,6 +218,17 @@ int vh_spec_lookup(const vh_graph *g, const char *id_or_prefix, size_t *out)
 		return 0;
 	}
 	plen = id_or_prefix ? strlen(id_or_prefix) : 0;
+	/* git's REV~N and REV^ are what users type first: say what works */
+	if (plen && strpbrk(id_or_prefix, "~^"))
+		return vh_error_set(VH_ERR_GENERIC,
+				    "Can't locate revision identified by '%s' (relative revisions are "
+				    "written head-1, REV-2 or +1, not with ~ or ^)",
+				    id_or_prefix);
+	if (plen > 0 && plen < 4)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "Can't locate revision identified by '%s' (a prefix needs at least "
+				    "4 characters)",
+				    id_or_prefix);
 	if (plen < 4 || plen > VH_REVISION_ID_MAX)
 		return vh_error_set(VH_ERR_GENERIC,
 				    "Can't locate revision identified by '%s'",
@@ -326,9 +337,19 @@ int vh_spec_resolve(const vh_graph *g, const vh_spec *spec, const size_t *cur,
 		break;
 	case VH_SPEC_HEAD:
 		set = vh_graph_heads(g, &nset);
-		if (nset > 1)
+		if (nset > 1) {
+			/* Alembic's wording, with what vhost accepts in place of
+			 * its '<branchname>@head': the heads by id. A new way to
+			 * name a head (a branch label) goes in as one more
+			 * choice in this list. */
+			vh__list_ids(g, set, nset, list, sizeof(list));
 			return vh_error_set(VH_ERR_GENERIC,
-					    "Multiple head revisions are present for given argument 'head'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
+					    "Multiple head revisions are present for given argument "
+					    "'head'; please specify a specific target revision (one of "
+					    "the heads: %s; 'vhost heads' lists them), or 'heads' for "
+					    "all heads",
+					    list);
+		}
 		break;
 	case VH_SPEC_HEADS:
 		if (spec->relative)

@@ -3,6 +3,8 @@
 #include "vh_template.h"
 
 #include <ctype.h>
+#include <iconv.h>
+#include <locale.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -93,16 +95,54 @@ static int is_word(int c)
 	       c == '_';
 }
 
+/* `message` transliterated to ASCII ("ünïcode" -> "unicode", "Straße" ->
+ * "Strasse"; what has no ASCII form becomes '?', a separator), or NULL
+ * when iconv cannot (then the letters are dropped, as before). ASCII, not
+ * Alembic's UTF-8 letters: the file name becomes a CMake target and a
+ * .so name, and CMake accepts only ASCII there. Uses the C.UTF-8 locale
+ * for this thread only, whatever the process's locale. */
+static char *vh__ascii(const char *message)
+{
+	size_t il = strlen(message), ol = 4 * il + 16;
+	char *out = malloc(ol), *ip = (char *)message, *op = out;
+	locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), old;
+	iconv_t cd = (iconv_t)-1;
+
+	if (out && loc) {
+		old = uselocale(loc);
+		cd = iconv_open("ASCII//TRANSLIT", "UTF-8");
+		if (cd == (iconv_t)-1 || iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || ol == 0) {
+			free(out);
+			out = NULL;
+		} else {
+			*op = '\0';
+		}
+		if (cd != (iconv_t)-1)
+			iconv_close(cd);
+		uselocale(old);
+	} else {
+		free(out);
+		out = NULL;
+	}
+	if (loc)
+		freelocale(loc);
+	return out;
+}
+
 /* As Alembic's ScriptDirectory._rev_path: "_".join(re.findall(r"\w+",
- * message)).lower(), and the truncate_slug_length (40) rule. */
+ * message)).lower(), and the truncate_slug_length (40) rule; non-ASCII
+ * letters transliterated first (vh__ascii). */
 char *vh_template_slug(const char *message)
 {
-	size_t len = message ? strlen(message) : 0, n = 0;
+	char *ascii = message ? vh__ascii(message) : NULL;
+	const char *p = ascii ? ascii : message;
+	size_t len = p ? strlen(p) : 0, n = 0;
 	char *slug = malloc(len + 2), *cut;
-	const char *p = message;
 
-	if (!slug)
+	if (!slug) {
+		free(ascii);
 		return NULL;
+	}
 	while (p && *p) {
 		if (!is_word((unsigned char)*p)) {
 			p++;
@@ -120,6 +160,7 @@ char *vh_template_slug(const char *message)
 			cut[0] = '\0';
 		strcat(slug, "_");
 	}
+	free(ascii);
 	return slug;
 }
 

@@ -221,6 +221,13 @@ int vh_offline_plan(vh_plan *plan, const vh_graph *g, const char *spec_text, int
 	    (rc = resolve_side(g, &to, spec_text, is_range ? cur : NULL, ncur, &target,
 				 &ntarget)) < 0)
 		goto done;
+	/* An impossible walk renders nothing, silently: say so instead. */
+	if (is_range &&
+	    (rc = up ? vh_run_check_range(g, spec_text, "an upgrade range", 1, cur, ncur, target,
+					     ntarget)
+			: vh_run_check_range(g, spec_text, "a downgrade range", 0, target, ntarget,
+					     cur, ncur)) < 0)
+		goto done;
 	ncur = vh_plan_reduce_heads(g, cur, ncur);
 	*from_base = ncur == 0;
 	rc = up ? vh_plan_upgrade(plan, g, cur, ncur, target, ntarget)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vh_cancel.h"
 #include "vh_db.h"
 #include "vh_error.h"
 #include "vh_loader.h"
@@ -57,6 +58,47 @@ static void nothing_to_do(run *r, const char *spec_text, const size_t *cur, size
 			    r->app->cfg->schema, *at ? at : "<base>", spec_text);
 }
 
+/* --single-transaction hit lock_timeout: the step rolled the whole plan
+ * back (and recorded the attempt); waits as a per-revision run would, then
+ * opens the transaction again, takes the lock and checks that the version
+ * table still reads `ids`, so the plan made from it still holds. Returns 1
+ * to run the plan again, 0 when not to retry (rc stands), or an error. */
+static int retry_plan(run *r, int attempt, char **ids, size_t nids)
+{
+	const vh_config *cfg = r->app->cfg;
+	int wait = 1000 << (attempt < 5 ? attempt : 5), rc, same;
+	char **now = NULL;
+	size_t n = 0, i, j;
+
+	if (!r->o->single_txn || r->o->dry_run || r->in_txn || strcmp(r->sqlstate, "55P03") != 0 ||
+	    attempt >= cfg->lock_retries || vh_cancel_signal() ||
+	    PQstatus(r->conn) != CONNECTION_OK)
+		return 0;
+	if (!r->app->quiet)
+		fprintf(stderr, "lock_timeout (%d ms) hit waiting for a table lock; retrying the whole "
+			"transaction in %d s (attempt %d of %d)\n", cfg->lock_timeout, wait / 1000,
+			attempt + 2, cfg->lock_retries + 1);
+	vh_clock_sleep_ms(wait);
+	if (vh_cancel_signal())
+		return 0;
+	r->in_txn = 1; /* vh_lock_take opens the transaction */
+	if ((rc = vh_lock_take(&r->lock, r->app, r->conn, &r->t, 1)) < 0 ||
+	    (rc = vh_tables_read_versions(r->conn, &r->t, &now, &n)) < 0)
+		return rc;
+	same = n == nids;
+	for (i = 0; i < n && same; i++)
+		for (j = 0, same = 0; j < nids && !same; j++)
+			same = strcmp(now[i], ids[j]) == 0;
+	vh_strv_free(now);
+	if (!same)
+		return vh_error_set(VH_ERR_GENERIC, "the version table changed while waiting to retry "
+				    "(another migration ran?); run the command again");
+	if ((rc = vh_tables_ensure(r->conn, &r->t)) < 0)
+		return rc;
+	return 1;
+}
+
+
 /* One attempt at the run. *again is set when the connection was lost
  * before anything of it could have committed (before the first revision,
  * or anywhere in a single-transaction run), so with reconnect_timeout the
@@ -71,7 +113,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, 
 	size_t nids = 0, *cur = NULL, *target = NULL, ntarget = 0, i, nrun = 0, nplanned;
 	double *step_ms = NULL;
 	vh_plan plan = {0};
-	int rc, has_history = 0;
+	int rc, has_history = 0, attempt, retry;
 	double t0 = vh_clock_ms();
 
 	r.app = app;
@@ -152,31 +194,53 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, 
 	r.nrun = nrun;
 	nplanned = plan.n;
 	started = 1;
-	for (i = 0; i < nrun; i++) {
-		double ts = vh_clock_ms();
-		int nontx = vh_graph_rev(r.g, plan.steps[i].rev)->flags & VH_REV_NONTRANSACTIONAL;
+	/* From here SIGINT/SIGTERM cancel the statement and fail the step
+	 * (vh_cancel.c) instead of killing vhost with the server still busy. */
+	if ((rc = vh_cancel_arm(r.conn)) < 0)
+		goto done;
+	for (attempt = 0;; attempt++) {
+		for (i = 0; i < nrun; i++) {
+			double ts = vh_clock_ms();
+			int nontx = vh_graph_rev(r.g, plan.steps[i].rev)->flags & VH_REV_NONTRANSACTIONAL;
 
-		r.step = i;
-		rc = vh_run__step(&r, &plan.steps[i]);
-		if (rc < 0 && vh_run__can_resume(&r, &plan.steps[i])) {
-			/* A failover: carry on with what the version table says
-			 * is left (vh_run_resume.c). */
-			if ((rc = vh_run__resume(&r, &plan, &plan.steps[i], target, ntarget)) < 0)
+			if (vh_cancel_signal()) {
+				rc = vh_cancel_error("between revisions",
+						     r.in_txn ? "the transaction was rolled back"
+							      : "stopped before the next one; those "
+								"before it stay applied");
 				break;
-			r.nrun = nrun = plan.n;
-			i = (size_t)-1;
-			continue;
+			}
+			r.step = i;
+			rc = vh_run__step(&r, &plan.steps[i]);
+			if (rc < 0 && vh_run__can_resume(&r, &plan.steps[i])) {
+				/* A failover: carry on with what the version table
+				 * says is left (vh_run_resume.c). */
+				if ((rc = vh_run__resume(&r, &plan, &plan.steps[i], target, ntarget)) < 0)
+					break;
+				r.nrun = nrun = plan.n;
+				i = (size_t)-1;
+				continue;
+			}
+			if (i < nplanned) /* only dry runs report them, and they never resume */
+				step_ms[i] = vh_clock_ms() - ts;
+			if (rc < 0)
+				break;
+			/* What CONCURRENTLY built must be on the standbys before
+			 * the next revision relies on it there. */
+			if (nontx && !o->dry_run &&
+			    (rc = vh_replicas_wait(r.conn, app->cfg->wait_for_replicas, app->quiet)) < 0)
+				break;
 		}
-		if (i < nplanned) /* only dry runs report them, and they never resume */
-			step_ms[i] = vh_clock_ms() - ts;
-		if (rc < 0)
+		if (rc >= 0)
 			break;
-		/* What CONCURRENTLY built must be on the standbys before the
-		 * next revision relies on it there. */
-		if (nontx && !o->dry_run &&
-		    (rc = vh_replicas_wait(r.conn, app->cfg->wait_for_replicas, app->quiet)) < 0)
+		retry = retry_plan(&r, attempt, ids, nids);
+		if (retry != 1) {
+			rc = retry < 0 ? retry : rc;
 			break;
+		}
 	}
+	if (rc == 0 && r.in_txn && vh_cancel_signal())
+		rc = vh_cancel_error("before the commit", "the transaction was rolled back");
 	if (o->dry_run)
 		vh_workflow_dry_report(app, r.conn, r.g, &plan, step_ms, i, rc < 0, nrun);
 	if (rc < 0)
@@ -215,6 +279,7 @@ done:
 			rc = lrc;
 	}
 	free(r.settings);
+	vh_cancel_disarm();
 	vh_plan_clear(&plan);
 	vh_strv_free(ids);
 	free(cur);

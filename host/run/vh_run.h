@@ -63,6 +63,26 @@ char *vh_run_action_sql(const vh_tables *t, const vh_graph *g, const vh_vt_actio
  * (vh_strv_free). */
 int vh_run_read_current(vh_app *app, char ***ids, size_t **cur, size_t *n);
 
+/* The drift check `upgrade` runs, for the read-only commands (check,
+ * current -v): VH_ERR_GENERIC naming the first applied revision (of the
+ * current heads `cur`) whose plugin differs from the one recorded when it
+ * was applied; 0 when none does or there is no history table yet. */
+int vh_run_check_drift(vh_app *app, const size_t *cur, size_t ncur);
+
+/* Refuses a range whose sides are the wrong way round: `older` (START of
+ * an upgrade or `history -r`, END of a downgrade) holding a strict
+ * descendant of a revision in `newer`. VH_ERR_USAGE: "the range 'e59b:3b8e'
+ * is reversed: ... (an upgrade range goes from the older revision to the
+ * newer: 3b8e:e59b)"; `what` names the kind ("an upgrade range"), `up`
+ * says which side the older one is on. */
+int vh_run_check_range(const vh_graph *g, const char *text, const char *what, int up,
+		       const size_t *older, size_t nolder, const size_t *newer, size_t nnewer);
+
+/* The query for the SHA-256 each revision's plugin had when last applied
+ * (or recorded by `vhost repair`): revision, plugin_sha256, when. NULL
+ * when out of memory; caller frees. */
+char *vh_run_applied_sha_sql(const vh_tables *t);
+
 /* Resolves spec text (no range) against the current heads into a malloc'd
  * index set in *out (count in *n). */
 int vh_run_resolve(const vh_graph *g, const char *text, unsigned flags, const size_t *cur,

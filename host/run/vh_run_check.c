@@ -88,6 +88,21 @@ int vh_run__check_interrupted(run *r)
 	return rc;
 }
 
+char *vh_run_applied_sha_sql(const vh_tables *t)
+{
+	char *sql;
+
+	/* `vhost repair` rows (outcome 'repaired') record a newer hash. */
+	if (asprintf(&sql,
+		     "SELECT DISTINCT ON (revision) revision, plugin_sha256, "
+		     "to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ') FROM %s WHERE ((direction = "
+		     "'upgrade' AND outcome = 'applied') OR outcome = 'repaired') AND plugin_sha256 IS "
+		     "NOT NULL ORDER BY revision, id DESC",
+		     t->ht) < 0)
+		return NULL;
+	return sql;
+}
+
 /* Refuses to run when an applied revision's plugin differs from the file
  * that was applied (SHA-256 in the history table). */
 int vh_run__check_drift(run *r, const size_t *cur, size_t ncur)
@@ -100,11 +115,7 @@ int vh_run__check_drift(run *r, const size_t *cur, size_t ncur)
 
 	if (r->o->ignore_drift || ncur == 0)
 		return 0;
-	if (asprintf(&sql,
-		     "SELECT DISTINCT ON (revision) revision, plugin_sha256, "
-		     "to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ') FROM %s WHERE direction = 'upgrade' "
-		     "AND outcome = 'applied' AND plugin_sha256 IS NOT NULL ORDER BY revision, id DESC",
-		     r->t.ht) < 0)
+	if (!(sql = vh_run_applied_sha_sql(&r->t)))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	rc = vh_db_query(&res, r->conn, "reading the history table", sql, 0, NULL);
 	free(sql);
@@ -136,11 +147,31 @@ int vh_run__check_drift(run *r, const size_t *cur, size_t ncur)
 					  "revision %s was applied on %s from a plugin with SHA-256 %.12s..., "
 					  "but %s now has %.12s...: the applied revision changed. Restore the "
 					  "original plugin and write a new revision for the change, or rerun "
-					  "with --ignore-drift if the change is harmless",
-					  rev->id, PQgetvalue(res, i, 2), PQgetvalue(res, i, 1), rev->path, sha);
+					  "with --ignore-drift if the change is harmless (or record the new file with "
+					  "'vhost repair %s' once a person has checked it)",
+					  rev->id, PQgetvalue(res, i, 2), PQgetvalue(res, i, 1), rev->path, sha,
+					  rev->id);
 	}
 	free(applied);
 	PQclear(res);
 	return rc;
 }
 
+
+int vh_run_check_drift(vh_app *app, const size_t *cur, size_t ncur)
+{
+	static const vh_run_opts none = {0};
+	run r = {0};
+	int rc, exists = 0;
+
+	r.app = app;
+	r.o = &none;
+	if ((rc = vh_app_graph(app, &r.g)) < 0 || (rc = vh_app_conn(app, &r.conn)) < 0 ||
+	    (rc = vh_tables_init(&r.t, app->cfg)) < 0)
+		return rc;
+	if ((rc = vh_run__history_exists(&r, &exists)) == 0 && exists)
+		rc = vh_run__check_drift(&r, cur, ncur);
+	free(r.shas);
+	vh_tables_clear(&r.t);
+	return rc;
+}

@@ -120,3 +120,24 @@ int vh_run__settings(run *r)
 	r->nsettings = *fence ? 4 : 3;
 	return 0;
 }
+
+int vh_run_check_range(const vh_graph *g, const char *text, const char *what, int up,
+		       const size_t *older, size_t nolder, const size_t *newer, size_t nnewer)
+{
+	const char *o, *n;
+	size_t i, j;
+
+	for (i = 0; i < nolder; i++)
+		for (j = 0; j < nnewer; j++) {
+			if (older[i] == newer[j] || !vh_graph_is_ancestor(g, newer[j], older[i]))
+				continue;
+			o = vh_graph_rev(g, newer[j])->id;
+			n = vh_graph_rev(g, older[i])->id;
+			return vh_error_set(VH_ERR_USAGE,
+					    "the range '%s' is reversed: %s is older than %s (%s goes "
+					    "from the %s revision to the %s: %s:%s)",
+					    text, o, n, what, up ? "older" : "newer",
+					    up ? "newer" : "older", up ? o : n, up ? n : o);
+		}
+	return 0;
+}

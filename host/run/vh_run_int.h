@@ -31,6 +31,7 @@ typedef struct run {
 	char (*shas)[65];    /* per graph index: the drift check's SHA-256, or "" */
 	char sysid[32];     /* with reconnect_timeout: the cluster's system identifier */
 	char tli[32];       /* and its timeline, for checking a reconnect */
+	char sqlstate[6];   /* the last failed step's SQLSTATE, "" when none */
 	char hist_stmt[40]; /* prepared statements (prepare_steps), "" until then */
 	char ver_stmt[40];
 } run;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vh_cancel.h"
 #include "vh_db.h"
 #include "vh_error.h"
 #include "vh_sdk_host.h"
@@ -25,6 +26,14 @@ static const char *vh__running_rev;
 static const char *vh__running_dir;
 static int vh__running_nontx;
 static int vh__progress_open;
+static int vh__failed_in_verify; /* the last call_revision failed in verify() */
+/* The run and step running now, for exit_report's history row. */
+static run *vh__running_run;
+static const vh_step *vh__running_step;
+static const char *vh__running_sha;
+
+static void record_failure(run *r, const vh_step *s, const char *sha, double ms,
+			   const vh_error_info *e, int attention);
 
 /* What the database holds after the process died inside a revision. */
 static const char *died_consequence(void)
@@ -55,10 +64,27 @@ static void crash_report(int sig)
  * deploy script never takes it for success (tests/sh/test_badinput.sh). */
 static void exit_report(void)
 {
+	char msg[300];
+	vh_error_info e = {msg, "", ""};
+	run *r = vh__running_run;
+
 	if (!vh__running_rev)
 		return;
 	fprintf(stderr, "%sFAILED: revision %s called exit() during %s(); %s\n",
 		vh__progress_open ? "\n" : "", vh__running_rev, vh__running_dir, died_consequence());
+	/* exit() runs atexit handlers in an ordinary context (unlike a crash,
+	 * where libpq cannot be trusted in a signal handler): the connection
+	 * still works, so roll back and leave the failed row. */
+	if (r && vh__running_step && PQstatus(r->conn) == CONNECTION_OK) {
+		snprintf(msg, sizeof(msg), "the revision called exit() during %s()", vh__running_dir);
+		if (!vh__running_nontx) {
+			PQclear(PQexec(r->conn, "ROLLBACK"));
+			r->in_txn = 0;
+			if (vh_tables_ensure(r->conn, &r->t) < 0)
+				vh_error_clear();
+		}
+		record_failure(r, vh__running_step, vh__running_sha, -1, &e, 0);
+	}
 	fflush(NULL);
 	_exit(1);
 }
@@ -305,6 +331,8 @@ static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	char stmt[240] = "", msg[1024], detail[512];
+	/* a failing verify() is not a failing upgrade: say which it was */
+	const char *what = vh__failed_in_verify ? "verify() of upgrade" : s->up ? "upgrade" : "downgrade";
 
 	/* libpq's messages span lines ("server closed the connection
 	 * unexpectedly\n\tThis probably means..."): the report is one line. */
@@ -316,13 +344,13 @@ static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 				    "%s %s (%s) failed: lost the connection to the server (%s)%s%s; "
 				    "the server rolls back whatever was not committed, so run the "
 				    "command again once the server is back",
-				    s->up ? "upgrade" : "downgrade", rev->id, rev->path, msg,
+				    what, rev->id, rev->path, msg,
 				    *stmt ? " in statement: " : "", stmt);
 	/* PostgreSQL's DETAIL names the offending row ("Key (user_id)=(7) is
 	 * not present ..."): what the operator needs to fix the data. */
 	vh_db_error_detail(r->conn, e->message, detail, sizeof(detail));
 	return vh_error_set(VH_ERR_GENERIC, "%s %s (%s) failed: %s%s%s%s%s%s%s",
-			    s->up ? "upgrade" : "downgrade", rev->id, rev->path, msg,
+			    what, rev->id, rev->path, msg,
 			    *e->sqlstate ? " (SQLSTATE " : "", e->sqlstate, *e->sqlstate ? ")" : "",
 			    detail, *stmt ? " in statement: " : "", stmt);
 }
@@ -335,10 +363,12 @@ static int call_revision(vh_plugin *p, const vh_step *s, const vh_revision *rev,
 	vh__running_rev = rev->id;
 	vh__running_dir = s->up ? "upgrade" : "downgrade";
 	vh__running_nontx = (rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
+	vh__failed_in_verify = 0;
 	rc = s->up ? p->upgrade(ctx) : p->downgrade(ctx);
 	if (rc == 0 && s->up && p->verify) {
 		vh__running_dir = "verify";
-		if ((rc = p->verify(ctx)) != 0 && !*vh_last_error(ctx)->message)
+		vh__failed_in_verify = (rc = p->verify(ctx)) != 0;
+		if (rc != 0 && !*vh_last_error(ctx)->message)
 			vh_ctx_set_error(ctx, "verify() reported that the upgrade did not take effect",
 					 NULL, NULL);
 	}
@@ -369,6 +399,11 @@ static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, con
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	failed = call_revision(p, s, rev, ctx) != 0;
 	*ms = vh_clock_ms() - t0;
+	/* Interrupted outside a statement: roll back rather than commit. */
+	if (!failed && vh_cancel_signal()) {
+		vh_ctx_set_error(ctx, "interrupted", "57014", NULL);
+		failed = 1;
+	}
 	/* A revision that ran nothing (or failed before its first statement)
 	 * still opens its transaction, so run_step's ROLLBACK finds one. */
 	if (vh_ctx_prelude_pending(ctx) && vh_ctx_flush_prelude(ctx) < 0)
@@ -525,6 +560,32 @@ static void prefetch_next(run *r)
 	r->next_idx = i;
 }
 
+/* A failed step of a plan-wide transaction (--single-transaction): rolls
+ * the whole plan back now, so the failure row can be written after it, as
+ * for a step of its own (the tables come back if the plan created them). */
+static void rollback_plan(run *r)
+{
+	PQclear(PQexec(r->conn, "ROLLBACK"));
+	r->in_txn = 0;
+	if (vh_tables_ensure(r->conn, &r->t) < 0)
+		vh_error_clear();
+}
+
+/* The one line for a step cut short by SIGINT/SIGTERM (vh_cancel.c). */
+static void interrupted(run *r, const vh_step *s)
+{
+	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
+	char what[512];
+
+	snprintf(what, sizeof(what), "during %s %s (%s)", s->up ? "upgrade" : "downgrade", rev->id,
+		 rev->path);
+	vh_cancel_error(what, r->o->single_txn
+				      ? "its statement was cancelled on the server and the whole "
+					"transaction rolled back, so nothing of this run was applied"
+				      : "its statement was cancelled on the server and the revision "
+					"rolled back, so the database stays at the previous revision");
+}
+
 /* Runs one step with retries on lock_timeout. */
 int vh_run__step(run *r, const vh_step *s)
 {
@@ -559,19 +620,28 @@ int vh_run__step(run *r, const vh_step *s)
 			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 			break;
 		}
+		vh_cancel_running(1);
+		vh__running_run = r;
+		vh__running_step = s;
+		vh__running_sha = sha;
 		rc = nontx ? run_nontransactional(r, s, &p, ctx, sha, &ms)
 			   : attempt_step(r, s, &p, ctx, sha, &ms);
+		vh__running_run = NULL;
+		vh__running_step = NULL;
+		vh_cancel_running(0);
 		if (rc == 0) {
 			vh_ctx_free(ctx);
 			break;
 		}
 		e = vh_last_error(ctx);
+		snprintf(r->sqlstate, sizeof(r->sqlstate), "%s", e->sqlstate);
 		if (!nontx && !r->in_txn)
 			PQclear(PQexec(r->conn, "ROLLBACK"));
-		if (!nontx && !r->in_txn && strcmp(e->sqlstate, "55P03") == 0 &&
+		if (!nontx && !r->in_txn && strcmp(e->sqlstate, "55P03") == 0 && !vh_cancel_signal() &&
 		    attempt < r->app->cfg->lock_retries && PQstatus(r->conn) == CONNECTION_OK) {
 			int wait = 1000 << (attempt < 5 ? attempt : 5);
 
+			record_failure(r, s, sha, ms, e, 0); /* a row per attempt */
 			if (!r->app->quiet)
 				fprintf(stderr,
 					" lock_timeout (%d ms) hit waiting for a table lock; retrying in "
@@ -586,9 +656,13 @@ int vh_run__step(run *r, const vh_step *s)
 		if (!r->app->quiet)
 			fprintf(stderr, " failed\n");
 		vh__progress_open = 0;
+		if (r->in_txn && !r->o->dry_run)
+			rollback_plan(r);
 		record_failure(r, s, sha, ms, e, 0);
 		step_error(r, s, e);
-		if (nontx)
+		if (vh_cancel_signal() && !nontx)
+			interrupted(r, s);
+		else if (nontx)
 			vh_error_set(VH_ERR_GENERIC,
 				     "%s. It ran outside a transaction, so part of it may have taken "
 				     "effect: check the database, then 'vhost stamp %s' if it did, or "

@@ -1,6 +1,7 @@
 /* vh_tables.c - creating and reading the version and history tables. */
 #include "vh_tables.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,8 +119,8 @@ int vh_tables_ensure(PGconn *conn, const vh_tables *t)
 		     "    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
 		     "    revision varchar(32) NOT NULL,\n"
 		     "    down_revision text,\n"
-		     "    direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp')),\n"
-		     "    outcome text NOT NULL CHECK (outcome IN ('applied', 'reverted', 'failed', 'in_progress', 'stamped')),\n"
+		     "    direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'repair')),\n"
+		     "    outcome text NOT NULL CHECK (outcome IN ('applied', 'reverted', 'failed', 'in_progress', 'stamped', 'repaired')),\n"
 		     "    message text,\n"
 		     "    started_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
 		     "    duration_ms double precision,\n"
@@ -132,8 +133,10 @@ int vh_tables_ensure(PGconn *conn, const vh_tables *t)
 		     "    sqlstate text,\n"
 		     "    statement text,\n"
 		     "    attention boolean NOT NULL DEFAULT false,\n"
-		     "    vhost_version text);\n",
-		     t->schema, t->vschema, t->vt, t->vt_pkc, t->ht) < 0)
+		     "    vhost_version text);\n"
+		     /* columns added later: a table made by an older vhost gets them */
+		     "ALTER TABLE %s ADD COLUMN IF NOT EXISTS os_user text;\n",
+		     t->schema, t->vschema, t->vt, t->vt_pkc, t->ht, t->ht) < 0)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	rc = vh_db_exec(conn, "creating the version and history tables", sql);
 	free(sql);
@@ -240,7 +243,18 @@ static int lit(char **buf, const char *value, const char *sep)
 /* The history table's columns, in the order every row's values follow. */
 #define VH__HISTORY_COLUMNS                                                                \
 	"revision, down_revision, direction, outcome, message, plugin_file, plugin_sha256, " \
-	"error, sqlstate, statement, duration_ms, attention, client_host, vhost_version"
+	"error, sqlstate, statement, duration_ms, attention, client_host, vhost_version, os_user"
+
+/* The operating-system user running vhost, recorded next to the database
+ * role (db_user): with a shared role such as "deploy", the person or
+ * service account that ran the command. NULL when unknown. */
+static const char *os_user(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *env = getenv("USER");
+
+	return pw && pw->pw_name ? pw->pw_name : env && *env ? env : NULL;
+}
 
 /* `head` (which opens a parenthesis) followed by the row's values and ")". */
 static char *history_values_sql(const char *head, const vh_history_row *r)
@@ -267,7 +281,8 @@ static char *history_values_sql(const char *head, const vh_history_row *r)
 		free(buf);
 		buf = next;
 	}
-	if (!buf || lit(&buf, *host ? host : NULL, ", ") || lit(&buf, VH_SDK_VERSION, ")"))
+	if (!buf || lit(&buf, *host ? host : NULL, ", ") || lit(&buf, VH_SDK_VERSION, ", ") ||
+	    lit(&buf, os_user(), ")"))
 		return NULL;
 	return buf;
 }
@@ -289,8 +304,9 @@ char *vh_history_prepare_sql(const vh_tables *t, const char *name)
 
 	if (asprintf(&sql,
 		     "PREPARE %s (varchar, text, text, text, text, text, text, text, text, text, "
-		     "double precision, boolean, text, text) AS INSERT INTO %s (" VH__HISTORY_COLUMNS
-		     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		     "double precision, boolean, text, text, text) AS INSERT INTO %s ("
+		     VH__HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+		     "$12, $13, $14, $15)",
 		     name, t->ht) < 0)
 		return NULL;
 	return sql;

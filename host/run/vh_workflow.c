@@ -287,7 +287,11 @@ void vh_workflow_dry_report(vh_app *app, PGconn *conn, const vh_graph *g, const 
 			printf("%srevision %s must run outside a transaction, so it cannot be "
 			       "dry-run; nothing from here on was checked\n", indent, rev->id);
 	}
-	if (failed)
+	if (failed && ndone == 0)
+		printf("Result: the %s would fail at %s, the first revision; nothing would run.\n",
+		       plan->steps[0].up ? "upgrade" : "downgrade",
+		       vh_graph_rev(g, plan->steps[0].rev)->id);
+	else if (failed)
 		printf("Result: the %s would fail at %s; the %zu revision%s before it would run.\n",
 		       plan->steps[0].up ? "upgrade" : "downgrade",
 		       vh_graph_rev(g, plan->steps[ndone].rev)->id, ndone, ndone == 1 ? "" : "s");

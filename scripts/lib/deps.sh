@@ -7,8 +7,9 @@
 VH_DEPS_BUILD="build-essential cmake pkg-config libpq-dev libinih-dev libssl-dev libcunit1-dev libpg-query-dev libprotobuf-c-dev postgresql-15 postgresql-client-15"
 # Extra packages for the whole test suite: valgrind for the leak check,
 # clang for the fuzz targets, Alembic and gnuplot for the quick benchmark,
-# pgbouncer for the transaction-pooler tests (tests/sh/test_topo_pooler.sh).
-VH_DEPS_TEST="valgrind clang python3-alembic python3-psycopg2 gnuplot-nox time pgbouncer"
+# pgbouncer for the transaction-pooler tests (tests/sh/test_topo_pooler.sh),
+# lintian for the .deb check in tests/sh/test_install.sh.
+VH_DEPS_TEST="valgrind clang python3-alembic python3-psycopg2 gnuplot-nox time pgbouncer lintian"
 
 vh_missing_packages() {
   local p missing=""

@@ -253,8 +253,11 @@ static void test_nulls_flagged(void)
  * the server notices. */
 static void test_killed(void)
 {
-	const char *dir = vh_test_plugin_dir((const char *const[]){NULL});
-	char model[512], ini[256], body[1024], *seen = NULL;
+	/* One revision, stamped: `check` needs revisions (an empty plugin
+	 * directory is an error, issue 20) and the database at head before it
+	 * loads the model. */
+	const char *dir = vh_test_plugin_dir((const char *const[]){"linear/3b8e1f0c9a21_first.so", NULL});
+	char model[512], ini[256], body[1024], cmd[2048], *seen = NULL;
 	pid_t pid;
 	int i, status;
 
@@ -263,6 +266,8 @@ static void test_killed(void)
 	snprintf(body, sizeof(body), "[vhost]\nmodel = %s\nschema = ag_killed\n[database]\ndbname = %s\n",
 		 model, AG_DB);
 	snprintf(ini, sizeof(ini), "%s", vh_test_write_ini(body));
+	snprintf(cmd, sizeof(cmd), "'%s' -q -c '%s' --plugin-dir '%s' stamp head", VHOST_BIN, ini, dir);
+	CU_ASSERT_FATAL(system(cmd) == 0);
 	if ((pid = fork()) == 0) {
 		execl(VHOST_BIN, VHOST_BIN, "-q", "-c", ini, "--plugin-dir", dir, "check", (char *)NULL);
 		_exit(127);

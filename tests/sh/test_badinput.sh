@@ -80,7 +80,8 @@ bad() {
   local cdb=${CHECK_DB:-$db} csnap=${CHECK_SNAP:-$SNAP}
   vh_t_wait_idle "$cdb" 15 || why+=" sessions linger;"
   [ "$(vh_t_advisory_locks "$cdb")" = 0 ] || why+=" advisory lock left;"
-  if [ "$(vh_t_snapshot "$cdb")" != "$csnap" ]; then
+  # $SNAP_IGNORE: snapshot lines a case may change (the history row it writes)
+  if [ "$(vh_t_snapshot "$cdb" | grep -Ev "${SNAP_IGNORE:-^\$^}")" != "$(grep -Ev "${SNAP_IGNORE:-^\$^}" <<<"$csnap")" ]; then
     why+=" the database changed: $(diff <(echo "$csnap") <(vh_t_snapshot "$cdb") | grep '^[<>]' | cut -c1-160 | head -n 4 | tr '\n' ' ' || true);"
   fi
   if [ -z "$why" ]; then
@@ -220,7 +221,7 @@ bad "downgrade without a spec" 2 "downgrade: a revision spec is required" "${S[@
 bad "two specs" 2 "one revision spec expected" "${S[@]}" upgrade head extra
 bad "an unknown command" 2 "unknown command 'frobnicate'" "${S[@]}" frobnicate
 bad "an unknown command option" 2 "upgrade: unknown option '--bogus'" "${S[@]}" upgrade --bogus
-ALLOW_USAGE=1 bad "an unknown global option" 2 "unknown or incomplete global option '--bogus'" --bogus current
+bad "an unknown global option" 2 "unknown global option '--bogus' \(see 'vhost --help'\)" --bogus current
 
 # ---- connecting ------------------------------------------------------------------------------
 P=(--plugin-dir "$F/rely_sleep")
@@ -268,10 +269,14 @@ bad "a plugin that segfaults in upgrade()" '!0' "revision c7a500000002 crashed \
   RELY_CRASH=segv "${C[@]}" upgrade head
 bad "a plugin that aborts in upgrade()" '!0' "revision c7a500000002 crashed \(Aborted\) during upgrade\(\)" \
   RELY_CRASH=abort "${C[@]}" upgrade head
-bad "a plugin that calls exit(0) in upgrade()" 1 "revision c7a500000002 called exit\(\) during upgrade\(\).*previous revision" \
+# exit() leaves a failed history row (issue 20), all else untouched
+SNAP_IGNORE='^rely_cr.vhost_history rows' bad "a plugin that calls exit(0) in upgrade()" 1 "revision c7a500000002 called exit\(\) during upgrade\(\).*previous revision" \
   RELY_CRASH=exit RELY_EXIT_CODE=0 "${C[@]}" upgrade head
-bad "a plugin that calls exit(3) in upgrade()" 1 "revision c7a500000002 called exit\(\) during upgrade\(\)" \
+SNAP_IGNORE='^rely_cr.vhost_history rows' bad "a plugin that calls exit(3) in upgrade()" 1 "revision c7a500000002 called exit\(\) during upgrade\(\)" \
   RELY_CRASH=exit RELY_EXIT_CODE=3 "${C[@]}" upgrade head
+vh_t_eq "each exit() left a failed row" 2 \
+  "$(vh_t_psql "$db" "SELECT count(*) FROM rely_cr.vhost_history WHERE outcome = 'failed' AND error LIKE '%called exit()%'")"
+SNAP=$(vh_t_snapshot "$db")
 vh_t_run RELY_CRASH=none -- "${C[@]}" -q upgrade head
 vh_t_eq "after the crashes, the fixed plugin applies" "0 c7a500000002" "$VH_T_RC $(vh_t_versions "$db" rely_cr)"
 

@@ -92,12 +92,29 @@ if command -v dpkg-deb >/dev/null; then
   dpkg-deb -c "$deb" >"$T/deb.list" 2>&1
   for f in usr/bin/vhost "usr/$LIB/libvhost_sdk.so.1" usr/include/vhost/sdk.h \
     "usr/$LIB/pkgconfig/vhost-sdk.pc" "usr/$LIB/cmake/vhost/vhostConfig.cmake" \
-    usr/share/man/man1/vhost.1 usr/share/doc/vhost/sdk.md usr/share/vhost/templates/revision.c.in; do
+    usr/share/man/man1/vhost.1.gz usr/share/doc/vhost/sdk.md usr/share/vhost/templates/revision.c.in; do
     check "the .deb holds /$f" grep -q "\./$f\( \|$\)" "$T/deb.list"
   done
   check "it depends on libpq5" bash -c "dpkg-deb -f '$deb' Depends | grep -q libpq5"
   dpkg-deb -x "$deb" "$T/deb"
   check "the packaged host runs from where it is unpacked" env -u LD_LIBRARY_PATH "$T/deb/usr/bin/vhost" --version
+  # issue 20: Debian's multiarch library directory, copyright, changelog,
+  # a pkg-config file without ../ in its paths, and lintian clean of errors
+  multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+  check "the .deb's library is in /usr/lib/$multiarch" grep -q "\./usr/lib/$multiarch/libvhost_sdk.so.1 " "$T/deb.list"
+  check "the .deb has /usr/share/doc/vhost/copyright" test -s "$T/deb/usr/share/doc/vhost/copyright"
+  check "the .deb has /usr/share/doc/vhost/changelog.gz" gzip -t "$T/deb/usr/share/doc/vhost/changelog.gz"
+  pc=$(find "$T/deb" -name vhost-sdk.pc | head -1)
+  check "the packaged vhost-sdk.pc says prefix=/usr" grep -qx "prefix=/usr" "$pc"
+  check "  and its flags hold no ../ ($(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs vhost-sdk))" \
+    bash -c "! PKG_CONFIG_PATH='$(dirname "$pc")' pkg-config --cflags --libs vhost-sdk | grep -q '\.\./'"
+  if command -v lintian >/dev/null; then
+    lintian --no-tag-display-limit "$deb" >"$T/lintian.log" 2>&1 || true
+    check "lintian finds no errors ($(grep '^E:' "$T/lintian.log" | head -3 | tr '\n' ' '))" \
+      bash -c "! grep -q '^E:' '$T/lintian.log'"
+  else
+    echo "test_install: lintian not installed; its check skipped" >&2
+  fi
 else
   echo "test_install: dpkg-deb not found; .deb checks skipped" >&2
 fi

@@ -87,7 +87,7 @@ usage() { # usage WANT_RC PATTERN ARGS...
 }
 usage 2 "downgrade with --sql requires <fromrev>:<torev>" downgrade --sql base
 usage 2 "no current revision offline" upgrade --sql -1:head
-usage 1 "not a valid downgrade target" downgrade --sql 0ff1ce000002:0ff1ce000006
+usage 2 "the range .0ff1ce000002:0ff1ce000006. is reversed" downgrade --sql 0ff1ce000002:0ff1ce000006
 usage 1 "Can't locate revision identified by 'abcdef999999'" upgrade --sql abcdef999999
 
 # --- 3. Revisions that need the server are refused -----------------------

@@ -197,17 +197,22 @@ static void test_precedence_dsn(void)
 		EXPECT_STR(cfg->conn.dsn, "dbname=fromfile");
 	vh_config_free(cfg);
 
-	/* the variable replaces the dsn only: the file's keywords stay */
+	/* the variable replaces the whole setting: the file's keywords go too
+	 * (issue 20: they used to stay, and reached another database) */
 	setenv("VHOST_DATABASE_URL", "postgresql://envhost/envdb", 1);
 	if ((cfg = load_ok(NULL))) {
 		EXPECT_STR(cfg->conn.dsn, "postgresql://envhost/envdb");
-		CU_ASSERT(cfg->conn.n == 1 && strcmp(cfg->conn.vals[0], "5433") == 0);
+		CU_ASSERT_EQUAL(cfg->conn.n, 0);
+		EXPECT_STR(cfg->conn_source, "VHOST_DATABASE_URL");
 	}
 	vh_config_free(cfg);
 
 	ov.dsn = "host=flaghost";
-	if ((cfg = load_ok(&ov)))
+	if ((cfg = load_ok(&ov))) {
 		EXPECT_STR(cfg->conn.dsn, "host=flaghost");
+		CU_ASSERT_EQUAL(cfg->conn.n, 0);
+		EXPECT_STR(cfg->conn_source, "--dsn");
+	}
 	vh_config_free(cfg);
 }
 
@@ -482,21 +487,22 @@ static void test_env_select(void)
 		EXPECT_STR(cfg->env_name, "production");
 		CU_ASSERT_EQUAL(cfg->confirm, 1);
 		EXPECT_STR(cfg->schema, "base");
-		CU_ASSERT_EQUAL(cfg->conn.n, 2);
+		/* its host replaces [database]'s whole setting: no port 5433 */
+		CU_ASSERT_EQUAL(cfg->conn.n, 1);
 		EXPECT_STR(cfg->conn.vals[0], "prod.example.com");
+		EXPECT_STR(cfg->conn_source, "[env.production] in vhost.ini");
 		EXPECT_STR(cfg->plugin_dir, at("prod-plugins"));
 	}
 	vh_config_free(cfg);
 
-	/* by the variable; an empty value removes a keyword */
+	/* by the variable; its dsn replaces [database]'s keywords */
 	ov.env = NULL;
 	setenv("VHOST_ENV", "ci", 1);
 	if ((cfg = load_ok(&ov))) {
 		EXPECT_STR(cfg->env_name, "ci");
 		EXPECT_STR(cfg->schema, "ci");
 		EXPECT_STR(cfg->conn.dsn, "dbname=ci");
-		CU_ASSERT(cfg->conn.n == 1 && strcmp(cfg->conn.keys[0], "host") == 0);
-		CU_ASSERT_PTR_NULL(cfg->conn.keys[1]);
+		CU_ASSERT_EQUAL(cfg->conn.n, 0);
 	}
 	vh_config_free(cfg);
 

@@ -268,9 +268,9 @@ static void test_branch_and_merge(void)
 
 	/* Resolving on a branched graph. */
 	CHECK_RES(g, "head", "",
-		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
+		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision (one of the heads: 'mmmm', 'xxxx'; 'vhost heads' lists them), or 'heads' for all heads");
 	CHECK_RES(g, "head-1", "",
-		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
+		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision (one of the heads: 'mmmm', 'xxxx'; 'vhost heads' lists them), or 'heads' for all heads");
 	CHECK_RES(g, "heads", "", "mmmm xxxx");
 	CHECK_RES(g, "current", "mmmm xxxx", "mmmm xxxx");
 	CHECK_RES(g, "aaaa+1", "",
@@ -443,7 +443,7 @@ static void test_resolve_linear(void)
 	CHECK_RES(g, "a1111111", "", "a1111111");
 	CHECK_RES(g, "b222", "", "b2222222");
 	CHECK_RES(g, "ab", "", "ab");
-	CHECK_RES(g, "b22", "", "!Can't locate revision identified by 'b22'");
+	CHECK_RES(g, "b22", "", "!Can't locate revision identified by 'b22' (a prefix needs at least 4 characters)");
 	CHECK_RES(g, "zzzz", "", "!Can't locate revision identified by 'zzzz'");
 
 	CHECK_RES(g, "head-1", "", "c3333333");
@@ -483,7 +483,7 @@ static void test_resolve_prefix(void)
 	add("aaab", NULL, NULL);
 	add("aaaa", "aaaa1111", NULL);
 	CU_ASSERT_EQUAL_FATAL(build(&g), 0);
-	CHECK_RES(g, "aaa", "", "!Can't locate revision identified by 'aaa'");
+	CHECK_RES(g, "aaa", "", "!Can't locate revision identified by 'aaa' (a prefix needs at least 4 characters)");
 	CHECK_RES(g, "aaaa", "", "aaaa"); /* exact wins over prefix */
 	CHECK_RES(g, "aaaa1", "", "aaaa1111");
 	CHECK_RES(g, "aaaa2+0", "", "!Relative revision 'aaaa2+0' must be a non-zero number");

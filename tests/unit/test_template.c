@@ -31,6 +31,9 @@ static void test_slug(void)
 	char *name = NULL;
 
 	slug_is("add nickname to users", "add_nickname_to_users");
+	/* non-ASCII letters transliterated, not dropped (issue 20) */
+	slug_is("add caf\xc3\xa9 and \xc3\xbcn\xc3\xaf" "code", "add_cafe_and_unicode");
+	slug_is("Stra\xc3\x9f" "e \xe6\x97\xa5\xe6\x9c\xac", "strasse");
 	slug_is("  Add  \"Nick\"-name!  ", "add_nick_name");
 	slug_is("snake_case stays", "snake_case_stays");
 	/* The Vibesia file names: cut at the last '_' before 40, then '_'. */
