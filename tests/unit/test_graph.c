@@ -503,6 +503,7 @@ static void test_resolve_prefix(void)
 	CU_ASSERT_EQUAL(vh_spec_lookup(g, "aaaa", &idx), VH_ERR_GENERIC);
 
 	/* A current index out of range is the caller's mistake. */
+	memset(&spec, 0, sizeof(spec));
 	spec.kind = VH_SPEC_CURRENT;
 	spec.relative = 0;
 	CU_ASSERT_EQUAL(vh_spec_resolve(g, &spec, &cur, 1, out, &nout), VH_ERR_USAGE);
