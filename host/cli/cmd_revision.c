@@ -373,7 +373,7 @@ done:
  * vhost revision
  * ------------------------------------------------------------------- */
 
-enum { O_MSG = 1, O_REVID, O_HEAD, O_SPLICE, O_SRCDIR, O_TEMPLATE, O_AUTOGEN };
+enum { O_MSG = 1, O_REVID, O_HEAD, O_SPLICE, O_SRCDIR, O_TEMPLATE, O_AUTOGEN, O_LABEL, O_DEPENDS };
 
 /* Resolves --head (default head) into the parents of the new revision. A
  * parent must be a head unless --splice, as in Alembic. */
@@ -388,7 +388,7 @@ static int pick_parents(const vh_graph *g, const char *head, int splice, size_t 
 	if ((rc = vh_spec_parse(head, 0, NULL, &spec, NULL)) < 0)
 		return rc;
 	vh_graph_heads(g, &nheads);
-	if (spec.kind == VH_SPEC_HEAD && !spec.relative && nheads > 1)
+	if (spec.kind == VH_SPEC_HEAD && !spec.relative && !spec.branch[0] && nheads > 1)
 		return vh_error_set(VH_ERR_GENERIC,
 				    "Multiple heads are present; please specify the head revision on "
 				    "which the new revision should be based, or perform a merge.");
@@ -407,6 +407,49 @@ static int pick_parents(const vh_graph *g, const char *head, int splice, size_t 
 	return 0;
 }
 
+/* The VHOST_BRANCH_LABELS / VHOST_DEPENDS_ON lines for --branch-label and
+ * --depends-on, checked first: a label already used, or a dependency that
+ * names no revision or label, is refused before anything is written. */
+static int declarations(const vh_graph *g, const char *label, const char *depends, char **out)
+{
+	char **list = NULL, deps[1024] = "";
+	size_t n = 0, i, idx, used = 0;
+	int rc = 0;
+
+	*out = NULL;
+	if (label && (rc = vh_revision_split_list(label, "--branch-label", &list, &n)) == 0) {
+		for (i = 0; i < n && rc == 0; i++)
+			if (vh_graph_label_owner(g, list[i]) >= 0 || vh_graph_find(g, list[i]) >= 0)
+				rc = vh_error_set(VH_ERR_USAGE,
+						  "--branch-label: branch name '%s' is already used", list[i]);
+		vh_revision_free_list(list, n);
+	}
+	/* Each dependency is a label or a revision; a prefix is written out in
+	 * full, so the source does not depend on which ids exist later. */
+	if (rc == 0 && depends && (rc = vh_revision_split_list(depends, "--depends-on", &list, &n)) == 0) {
+		for (i = 0; i < n && rc == 0; i++) {
+			const char *name = list[i];
+
+			if (vh_graph_label_owner(g, name) < 0 && (rc = vh_spec_lookup(g, name, &idx)) == 0)
+				name = vh_graph_rev(g, idx)->id;
+			if (rc == 0)
+				used += (size_t)snprintf(deps + used, used < sizeof(deps) ? sizeof(deps) - used : 0,
+							 "%s%s", i ? ", " : "", name);
+		}
+		vh_revision_free_list(list, n);
+		if (rc == 0 && used >= sizeof(deps))
+			rc = vh_error_set(VH_ERR_USAGE, "--depends-on: too many revisions");
+	}
+	if (rc < 0)
+		return rc == VH_ERR_GENERIC ? VH_ERR_USAGE : rc;
+	if ((label || depends) &&
+	    asprintf(out, "%s%s%s%s%s%s", label ? "VHOST_BRANCH_LABELS(\"" : "", label ? label : "",
+		     label ? "\");\n" : "", depends ? "VHOST_DEPENDS_ON(\"" : "", deps,
+		     depends ? "\");\n" : "") < 0)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
 /* `vhost revision`: parses the options, builds the authoring graph, picks
  * the id and the parents, and writes the file (vh_cmd_author_write). Returns
  * 0, VH_ERR_USAGE for bad options or ids, VH_ERR_GENERIC for graph
@@ -417,8 +460,11 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv)
 		{"message", 'm', 1, O_MSG},     {"rev-id", 0, 1, O_REVID},
 		{"head", 0, 1, O_HEAD},         {"splice", 0, 0, O_SPLICE},
 		{"source-dir", 0, 1, O_SRCDIR}, {"template", 0, 1, O_TEMPLATE},
-		{"autogenerate", 0, 0, O_AUTOGEN}, {NULL, 0, 0, 0},
+		{"autogenerate", 0, 0, O_AUTOGEN}, {"branch-label", 0, 1, O_LABEL},
+		{"depends-on", 0, 1, O_DEPENDS},   {NULL, 0, 0, 0},
 	};
+	const char *label = NULL, *depends = NULL;
+	char *decl = NULL;
 	const char *val, *msg = NULL, *rev_id = NULL, *head = "head", *srcdir = NULL, *tmpl = NULL;
 	const char **parents = NULL;
 	char id[VH_REVISION_ID_MAX + 1], *up_body = NULL, *down_body = NULL;
@@ -436,6 +482,8 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv)
 		case O_SRCDIR: srcdir = val; break;
 		case O_TEMPLATE: tmpl = val; break;
 		case O_AUTOGEN: autogen = 1; break;
+		case O_LABEL: label = val; break;
+		case O_DEPENDS: depends = val; break;
 		case 0:
 			return vh_error_set(VH_ERR_USAGE,
 					    "revision: unexpected argument '%s' (the message goes after -m)",
@@ -448,10 +496,13 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv)
 	    (rc = vh_cmd_author_id(g, rev_id, id, sizeof(id))) < 0 ||
 	    (rc = pick_parents(g, head, splice, &set, &n)) < 0)
 		goto done;
-	if (n && !(parents = calloc(n, sizeof(*parents)))) {
+	if ((n && !(parents = calloc(n, sizeof(*parents))))) {
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
+	if ((rc = declarations(g, label, depends, &decl)) < 0)
+		goto done;
+	v.declarations = decl;
 	for (i = 0; i < n; i++)
 		parents[i] = vh_graph_rev(g, set[i])->id;
 	/* --autogenerate: the bodies are the diff between the database (at
@@ -466,6 +517,7 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv)
 	v.message = msg;
 	rc = vh_cmd_author_write(app, srcdir, tmpl, &v);
 done:
+	free(decl);
 	free(up_body);
 	free(down_body);
 	free(parents);

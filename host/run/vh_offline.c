@@ -223,8 +223,7 @@ int vh_offline_plan(vh_plan *plan, const vh_graph *g, const char *spec_text, int
 		goto done;
 	ncur = vh_plan_reduce_heads(g, cur, ncur);
 	*from_base = ncur == 0;
-	rc = up ? vh_plan_upgrade(plan, g, cur, ncur, target, ntarget)
-		: vh_plan_downgrade(plan, g, cur, ncur, target, ntarget);
+	rc = vh_plan_for_spec(plan, g, up, &to, cur, ncur, target, ntarget);
 done:
 	free(cur);
 	free(target);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vh_error.h"
+#include "vh_spec.h"
 
 /* The set of current heads while simulating, as a small array: plans with
  * many parallel branches are rare, and each step touches one or two rows. */
@@ -265,7 +266,6 @@ done:
 	return rc;
 }
 
-
 int vh_plan_downgrade(vh_plan *out, const vh_graph *g, const size_t *cur, size_t ncur,
 		      const size_t *target, size_t ntarget)
 {
@@ -313,6 +313,26 @@ int vh_plan_downgrade_branch(vh_plan *out, const vh_graph *g, const size_t *cur,
 	if (rc == 0)
 		rc = plan_downgrade_marked(out, g, cur, ncur, remove);
 	free(remove);
+	return rc;
+}
+
+int vh_plan_for_spec(vh_plan *out, const vh_graph *g, int up, const vh_spec *spec,
+		     const size_t *cur, size_t ncur, const size_t *target, size_t ntarget)
+{
+	size_t *members, nmembers;
+	int rc;
+
+	if (up)
+		return vh_plan_upgrade(out, g, cur, ncur, target, ntarget);
+	if (!spec->branch[0] || spec->kind != VH_SPEC_BASE || spec->relative)
+		return vh_plan_downgrade(out, g, cur, ncur, target, ntarget);
+	memset(out, 0, sizeof(*out));
+	if (!(members = malloc((vh_graph_count(g) + 1) * sizeof(size_t))))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	rc = vh_spec_branch_members(g, spec->branch, members, &nmembers);
+	if (rc == 0)
+		rc = vh_plan_downgrade_branch(out, g, cur, ncur, members, nmembers);
+	free(members);
 	return rc;
 }
 
