@@ -5,7 +5,7 @@
 #include "vh_run.h"
 
 /* Options shared by upgrade and downgrade; ids index the fields below. */
-enum { O_SQL = 1, O_DRY, O_SINGLE, O_DRIFT, O_RETRY, O_NOBACKUP, O_YES, O_WAIT };
+enum { O_SQL = 1, O_DRY, O_SINGLE, O_DRIFT, O_RETRY, O_NOBACKUP, O_YES, O_WAIT, O_TAG };
 
 static const vh_opt run_opts[] = {
 	{"sql", 0, 0, O_SQL},
@@ -16,6 +16,7 @@ static const vh_opt run_opts[] = {
 	{"no-backup", 0, 0, O_NOBACKUP},
 	{"yes", 'y', 0, O_YES},
 	{"wait-for-replicas", 0, 1, O_WAIT},
+	{"tag", 0, 1, O_TAG},
 	{NULL, 0, 0, 0},
 };
 
@@ -41,6 +42,7 @@ int vh_cmd_parse_run(int argc, char **argv, vh_run_opts *o, const char **spec, c
 		case O_NOBACKUP: o->no_backup = 1; break;
 		case O_YES: o->yes = 1; break;
 		case O_WAIT: o->wait_for_replicas = val; break;
+		case O_TAG: o->tag = val; break;
 		default: return id; /* VH_ERR_USAGE from vh_cmd_next */
 		}
 	}

@@ -200,7 +200,7 @@ static void usage(FILE *out)
 
 	fprintf(out,
 		"usage: vhost [-c FILE] [-e ENV] [--dsn CONNINFO] [--plugin-dir DIR] [--schema NAME]\n"
-		"             [--insecure-plugins] [-v|-q] COMMAND [ARGS]\n\n"
+		"             [--insecure-plugins] [-x KEY=VALUE]... [-v|-q] COMMAND [ARGS]\n\n"
 		"A PostgreSQL schema-migration host: revisions are shared objects in plugin_dir.\n\n"
 		"Global options:\n"
 		"  -c, --config FILE     settings file (default: $VHOST_CONFIG, else ./vhost.ini if present)\n"
@@ -209,6 +209,7 @@ static void usage(FILE *out)
 		"  --plugin-dir DIR      directory of revision plugins (*.so)\n"
 		"  --schema NAME         target schema\n"
 		"  --insecure-plugins    load plugins even from group/world-writable places\n"
+		"  -x KEY=VALUE          an argument revisions read with vh_xarg() (repeatable; recorded in history)\n"
 		"  -v, --verbose         more output\n"
 		"  -q, --quiet           no progress output\n"
 		"  -h, --help            this help; 'vhost COMMAND --help' for a command\n"
@@ -268,7 +269,7 @@ int main(int argc, char **argv)
 
 	/* '+' stops at the first non-option: the command's own options follow. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:e:vqh", global_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:e:vqhx:", global_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': ov.config_path = optarg; break;
 		case 'e': ov.env = optarg; break;
@@ -278,6 +279,13 @@ int main(int argc, char **argv)
 		case 'I': insecure = 1; break;
 		case 'v': app.verbose++; break;
 		case 'q': app.quiet = 1; break;
+		case 'x':
+			if (!app.xargs && !(app.xargs = calloc((size_t)argc, sizeof(char *)))) {
+				fprintf(stderr, "FAILED: out of memory\n");
+				return 1;
+			}
+			app.xargs[app.nxargs++] = optarg;
+			break;
 		case 'h': usage(stdout); return finish_output(0);
 		case 'V': printf("vhost %s (SDK ABI %d.%d)\n", VHOST_VERSION, VH_SDK_ABI_MAJOR,
 				 VH_SDK_ABI_MINOR);

@@ -41,6 +41,7 @@ typedef struct emit {
 	const vh_graph *g;
 	const vh_tables *t;
 	const vh_config *cfg;
+	const vh_app *app;
 	int per_rev;  /* a transaction per revision */
 	int open;     /* a BEGIN is open */
 	int env_set;  /* the open transaction has its SET LOCALs */
@@ -246,6 +247,7 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	e.g = g;
 	e.t = &t;
 	e.cfg = app->cfg;
+	e.app = app;
 	e.per_rev = !o->single_txn;
 	if (!(e.out = open_memstream(&script, &len))) {
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");

@@ -80,6 +80,8 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, 
 	r.in_txn = o->dry_run || o->single_txn;
 	if ((rc = vh_app_graph(app, &r.g)) < 0 || (rc = vh_tables_init(&r.t, app->cfg)) < 0)
 		return rc;
+	if ((rc = vh_tables_set_run(&r.t, o->tag, app->xargs, app->nxargs)) < 0)
+		goto done;
 	/* Parse before connecting: a bad spec is a usage error, whatever the
 	 * database's state. */
 	if ((rc = vh_spec_parse(spec_text, 0, NULL, &spec, NULL)) < 0)

@@ -559,6 +559,7 @@ int vh_run__step(run *r, const vh_step *s)
 			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 			break;
 		}
+		vh_ctx_set_xargs(ctx, r->app->xargs, r->app->nxargs);
 		rc = nontx ? run_nontransactional(r, s, &p, ctx, sha, &ms)
 			   : attempt_step(r, s, &p, ctx, sha, &ms);
 		if (rc == 0) {

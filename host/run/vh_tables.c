@@ -8,6 +8,7 @@
 
 #include "vh_db.h"
 #include "vh_error.h"
+#include "vh_json.h"
 #include "vh_sdk_host.h"
 
 /* vh_quote_* return SDK memory (vh_free); the struct keeps libc memory so
@@ -71,6 +72,8 @@ void vh_tables_clear(vh_tables *t)
 	free(t->ht);
 	free(t->vt_display);
 	free(t->ht_display);
+	free(t->tag);
+	free(t->x_args);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -132,12 +135,61 @@ int vh_tables_ensure(PGconn *conn, const vh_tables *t)
 		     "    sqlstate text,\n"
 		     "    statement text,\n"
 		     "    attention boolean NOT NULL DEFAULT false,\n"
-		     "    vhost_version text);\n",
-		     t->schema, t->vschema, t->vt, t->vt_pkc, t->ht) < 0)
+		     "    vhost_version text);\n"
+		     /* Added by later versions: an older table gets them here. */
+		     "ALTER TABLE %s ADD COLUMN IF NOT EXISTS tag text, ADD COLUMN IF NOT EXISTS x_args jsonb;\n",
+		     t->schema, t->vschema, t->vt, t->vt_pkc, t->ht, t->ht) < 0)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	rc = vh_db_exec(conn, "creating the version and history tables", sql);
 	free(sql);
 	return rc;
+}
+
+int vh_tables_set_run(vh_tables *t, const char *tag, const char *const *kv, size_t n)
+{
+	char *json = NULL;
+	size_t len = 0, i, j;
+	FILE *out;
+
+	free(t->tag);
+	free(t->x_args);
+	t->tag = t->x_args = NULL;
+	if (tag && !(t->tag = strdup(tag)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	if (!n)
+		return 0;
+	if (!(out = open_memstream(&json, &len)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	fputc('{', out);
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(kv[i], '=');
+		char *key;
+		int later = 0;
+
+		if (!eq) {
+			fclose(out);
+			free(json);
+			return vh_error_set(VH_ERR_USAGE, "-x '%s': expected KEY=VALUE", kv[i]);
+		}
+		/* As a dict: the last -x of a key is the one revisions read. */
+		for (j = i + 1; j < n && !later; j++)
+			later = strncmp(kv[j], kv[i], (size_t)(eq - kv[i]) + 1) == 0;
+		if (later || !(key = strndup(kv[i], (size_t)(eq - kv[i]))))
+			continue;
+		if (ftell(out) > 1)
+			fputs(", ", out);
+		vh_json_str(out, key);
+		fputs(": ", out);
+		vh_json_str(out, eq + 1);
+		free(key);
+	}
+	fputc('}', out);
+	if (fclose(out) != 0) {
+		free(json);
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	t->x_args = json;
+	return 0;
 }
 
 void vh_strv_free(char **v)
@@ -240,10 +292,10 @@ static int lit(char **buf, const char *value, const char *sep)
 /* The history table's columns, in the order every row's values follow. */
 #define VH__HISTORY_COLUMNS                                                                \
 	"revision, down_revision, direction, outcome, message, plugin_file, plugin_sha256, " \
-	"error, sqlstate, statement, duration_ms, attention, client_host, vhost_version"
+	"error, sqlstate, statement, duration_ms, attention, client_host, vhost_version, tag, x_args"
 
 /* `head` (which opens a parenthesis) followed by the row's values and ")". */
-static char *history_values_sql(const char *head, const vh_history_row *r)
+static char *history_values_sql(const char *head, const vh_tables *t, const vh_history_row *r)
 {
 	char host[256] = "", dur[64] = "NULL", *buf;
 
@@ -267,7 +319,8 @@ static char *history_values_sql(const char *head, const vh_history_row *r)
 		free(buf);
 		buf = next;
 	}
-	if (!buf || lit(&buf, *host ? host : NULL, ", ") || lit(&buf, VH_SDK_VERSION, ")"))
+	if (!buf || lit(&buf, *host ? host : NULL, ", ") || lit(&buf, VH_SDK_VERSION, ", ") ||
+	    lit(&buf, t->tag, ", ") || lit(&buf, t->x_args, ")"))
 		return NULL;
 	return buf;
 }
@@ -278,7 +331,7 @@ char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *r)
 
 	if (asprintf(&head, "INSERT INTO %s (" VH__HISTORY_COLUMNS ") VALUES (", t->ht) < 0)
 		return NULL;
-	sql = history_values_sql(head, r);
+	sql = history_values_sql(head, t, r);
 	free(head);
 	return sql;
 }
@@ -289,8 +342,9 @@ char *vh_history_prepare_sql(const vh_tables *t, const char *name)
 
 	if (asprintf(&sql,
 		     "PREPARE %s (varchar, text, text, text, text, text, text, text, text, text, "
-		     "double precision, boolean, text, text) AS INSERT INTO %s (" VH__HISTORY_COLUMNS
-		     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		     "double precision, boolean, text, text, text, jsonb) AS INSERT INTO %s ("
+		     VH__HISTORY_COLUMNS
+		     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
 		     name, t->ht) < 0)
 		return NULL;
 	return sql;
@@ -300,10 +354,9 @@ char *vh_history_execute_sql(const vh_tables *t, const char *name, const vh_hist
 {
 	char *head, *sql;
 
-	(void)t;
 	if (asprintf(&head, "EXECUTE %s(", name) < 0)
 		return NULL;
-	sql = history_values_sql(head, r);
+	sql = history_values_sql(head, t, r);
 	free(head);
 	return sql;
 }

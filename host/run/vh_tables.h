@@ -20,7 +20,16 @@ typedef struct vh_tables {
 	char *vt_display; /* schema.table as configured, for messages */
 	char *ht_display;
 	long long lock_key; /* advisory lock key, derived from vt_display */
+	/* What this run records in every history row it writes
+	 * (vh_tables_set_run): --tag, and -x as a JSON object. NULL: none. */
+	char *tag;
+	char *x_args;
 } vh_tables;
+
+/* Sets the run's --tag (copied; NULL for none) and its -x KEY=VALUE
+ * arguments (kv[0..n), recorded as a JSON object, a later key winning).
+ * Returns 0, VH_ERR_NOMEM, or VH_ERR_USAGE for an argument without '='. */
+int vh_tables_set_run(vh_tables *t, const char *tag, const char *const *kv, size_t n);
 
 /* Fills *t from the configuration. Returns 0 or VH_ERR_NOMEM. Release with
  * vh_tables_clear. */
