@@ -63,46 +63,6 @@ static int file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* Where the SDK this binary belongs to lives: *inc and *lib (malloc'd), or
- * both NULL when neither the build tree nor an install beside the binary
- * has it. */
-static void sdk_dirs(char **inc, char **lib)
-{
-	char exe[PATH_MAX], prefix[PATH_MAX], *slash;
-	const char *p;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int levels = 1;
-
-	*inc = *lib = NULL;
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) != NULL)
-		*slash = '\0';
-	if (strcmp(exe, VH_SDK_BUILD_BINDIR) == 0) {
-		*inc = strdup(VH_SDK_BUILD_INCLUDEDIR);
-		*lib = strdup(VH_SDK_BUILD_LIBDIR);
-		return;
-	}
-	/* Installed: the prefix is as many levels up as BINDIR is deep. */
-	for (p = VH_SDK_INSTALL_BINDIR; *p; p++)
-		levels += *p == '/';
-	snprintf(prefix, sizeof(prefix), "%s", exe);
-	while (levels-- > 0 && (slash = strrchr(prefix, '/')) != NULL) {
-		if (slash == prefix) {
-			prefix[1] = '\0'; /* installed straight under / */
-			break;
-		}
-		*slash = '\0';
-	}
-	if (asprintf(inc, "%s%s%s", prefix, strcmp(prefix, "/") ? "/" : "",
-		     VH_SDK_INSTALL_INCLUDEDIR) < 0)
-		*inc = NULL;
-	if (asprintf(lib, "%s%s%s", prefix, strcmp(prefix, "/") ? "/" : "",
-		     VH_SDK_INSTALL_LIBDIR) < 0)
-		*lib = NULL;
-}
-
 /* The one shell command that builds `src` into `so` against the SDK this
  * vhost binary belongs to: its build tree when run from there, else the
  * installed SDK next to it (pkg-config when that is the system's, explicit
@@ -115,7 +75,7 @@ static int build_command(char **out, const char *src, const char *so)
 	int n = -1;
 
 	*out = NULL;
-	sdk_dirs(&inc, &lib);
+	vh_cmd_sdk_dirs(&inc, &lib, NULL);
 	if (inc && lib && asprintf(&hdr, "%s/vhost/sdk.h", inc) < 0)
 		hdr = NULL;
 	if (!qs || !qo)
@@ -158,22 +118,6 @@ int vh_cmd_author_source_dir(vh_app *app, const char *flag, const char **out)
 	return 0;
 }
 
-/* Copies the metadata the graph needs from a plugin's revision. */
-static int copy_rev(vh_revision *dst, const vh_revision *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	dst->id = strdup(src->id);
-	dst->down_revision = src->down_revision ? strdup(src->down_revision) : NULL;
-	dst->message = strdup(src->message ? src->message : "");
-	dst->path = strdup(src->path);
-	dst->flags = src->flags;
-	if (!dst->id || !dst->message || !dst->path || (src->down_revision && !dst->down_revision)) {
-		vh_revision_clear(dst);
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	}
-	return 0;
-}
-
 /* See vh_cmd.h. A missing plugin_dir or source_dir is no revisions; a
  * plugin that cannot be read is left out with a warning, as is a source
  * whose declaration cannot be read. */
@@ -206,8 +150,10 @@ int vh_cmd_author_graph(vh_app *app, const char *source_dir, vh_graph **out)
 		}
 		for (j = 0; j < ns && strcmp(src[j].id, plug[i].id) != 0; j++)
 			;
-		if (j == ns && (rc = copy_rev(&all[n++], &plug[i])) < 0)
-			goto done;
+		if (j == ns) { /* moved: labels, dependencies and all */
+			all[n++] = plug[i];
+			memset(&plug[i], 0, sizeof(plug[i]));
+		}
 	}
 	for (j = 0; j < ns; j++) {
 		all[n++] = src[j];

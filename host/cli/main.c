@@ -18,9 +18,11 @@
  * usage, summary and help columns are all `--help` prints, so they are the
  * documentation of record for each command's options. */
 const vh_cmd vh_commands[] = {
-	{"upgrade", vh_cmd_upgrade, "upgrade [--sql] [--dry-run] [--no-backup] [--yes] [SPEC]",
+	{"upgrade", vh_cmd_upgrade, "upgrade [--sql] [--dry-run] [--no-backup] [--yes] [--tag TEXT] [SPEC]",
 	 "Upgrade to a later revision (default: head)",
-	 "  SPEC            head (default), heads, an id or prefix, +N, REV+N\n"
+	 "  SPEC            head (default), heads, an id or prefix, +N, REV+N,\n"
+	 "                  label@head, label@+N (a branch; its dependencies first)\n"
+	 "  --tag TEXT      recorded in each history row (a release id, a commit)\n"
 	 "  --sql           print the SQL script instead of running it ([START:]END)\n"
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
@@ -28,9 +30,11 @@ const vh_cmd vh_commands[] = {
 	 "  --yes           confirm for an environment that requires it\n"
 	 "  --wait-for-replicas DURATION  then wait until every standby has replayed it\n"
 	 "                  (wait_for_replicas; 0 = do not wait)\n"},
-	{"downgrade", vh_cmd_downgrade, "downgrade [--sql] [--dry-run] [--no-backup] [--yes] SPEC",
+	{"downgrade", vh_cmd_downgrade, "downgrade [--sql] [--dry-run] [--no-backup] [--yes] [--tag TEXT] SPEC",
 	 "Revert to a previous revision",
-	 "  SPEC            -1, base, an id or prefix, REV-N\n"
+	 "  SPEC            -1, base, an id or prefix, REV-N, label@-N,\n"
+	 "                  label@base (that branch only, and what depends on it)\n"
+	 "  --tag TEXT      recorded in each history row\n"
 	 "  --sql           print the SQL script instead of running it (START:END)\n"
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
@@ -43,9 +47,10 @@ const vh_cmd vh_commands[] = {
 	 "  -v, --verbose   show each revision's file and message\n"
 	 "  --json          machine-readable output\n"
 	 "  --check-heads   exit 1 unless the database is at every head\n"},
-	{"stamp", vh_cmd_stamp, "stamp [--purge] [--sql] [--yes] SPEC",
+	{"stamp", vh_cmd_stamp, "stamp [--purge] [--sql] [--yes] [--tag TEXT] SPEC",
 	 "Set the version table to SPEC without running any revision",
-	 "  SPEC            head, heads, base, an id or prefix\n"
+	 "  SPEC            head, heads, base, an id or prefix, label@head\n"
+	 "  --tag TEXT      recorded in each history row\n"
 	 "  --purge         empty the version table first (also when it names an unknown revision)\n"
 	 "  --sql           print the SQL instead of running it\n"
 	 "  --yes           confirm for an environment that requires it\n"},
@@ -95,13 +100,17 @@ const vh_cmd vh_commands[] = {
 	 "  --yes           confirm a scratch schema in an environment that requires it (--trace)\n"
 	 "  exits 1 when a finding not silenced by VHOST_LINT_IGNORE is at error level\n"},
 	{"revision", vh_cmd_revision,
-	 "revision [-m MESSAGE] [--autogenerate] [--rev-id ID] [--head REV [--splice]] [--source-dir DIR] [--template FILE]",
+	 "revision [-m MESSAGE] [--autogenerate] [--rev-id ID] [--head REV [--splice]] [--branch-label NAME]\n"
+	 "                [--depends-on REV] [--source-dir DIR] [--template FILE]",
 	 "Write a new revision source based on the head, from the template",
 	 "  -m, --message MESSAGE  what the revision does (names the file <id>_<slug>.c)\n"
 	 "  --autogenerate         fill upgrade/downgrade with the difference between the database and the model\n"
 	 "  --rev-id ID            use ID instead of 12 random hex digits\n"
 	 "  --head REV             base it on REV (default: head; 'base' starts a new root)\n"
 	 "  --splice               allow a --head that is not a head (starts a branch)\n"
+	 "  --head label@head      base it on the head of a labelled branch\n"
+	 "  --branch-label NAME    label the new revision's branch (VHOST_BRANCH_LABELS)\n"
+	 "  --depends-on REV       it needs REV (ids or labels, comma-separated) of another branch\n"
 	 "  --source-dir DIR       write into DIR instead of the source_dir setting\n"
 	 "  --template FILE        render FILE instead of source_dir/revision.c.in or the built-in\n"},
 	{"merge", vh_cmd_merge, "merge [-m MESSAGE] [--rev-id ID] [--source-dir DIR] [--template FILE] REV REV... | heads",
@@ -111,6 +120,17 @@ const vh_cmd vh_commands[] = {
 	 "  --rev-id ID            use ID instead of 12 random hex digits\n"
 	 "  --source-dir DIR       write into DIR instead of the source_dir setting\n"
 	 "  --template FILE        render FILE instead of the default template\n"},
+	{"init", vh_cmd_init, "init [--template NAME] DIR",
+	 "Start a new revision project in DIR: vhost.ini, revisions/, a build file, a README",
+	 "  DIR                    a directory that does not exist yet, or is empty\n"
+	 "  -t, --template NAME    the layout (default: cmake; see list_templates)\n"},
+	{"list_templates", vh_cmd_list_templates, "list_templates", "List the project templates init can use",
+	 ""},
+	{"edit", vh_cmd_edit, "edit [--source-dir DIR] REV", "Open a revision's source in $VISUAL or $EDITOR",
+	 "  REV             an id or prefix, head, label@head\n"
+	 "  --source-dir DIR       look in DIR instead of the source_dir setting\n"},
+	{"ensure_version", vh_cmd_ensure_version, "ensure_version",
+	 "Create the version (and history) table if missing, and nothing else", ""},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
