@@ -18,11 +18,13 @@
  * usage, summary and help columns are all `--help` prints, so they are the
  * documentation of record for each command's options. */
 const vh_cmd vh_commands[] = {
-	{"upgrade", vh_cmd_upgrade, "upgrade [--sql] [--dry-run] [--no-backup] [--yes] [--tag TEXT] [SPEC]",
+	{"upgrade", vh_cmd_upgrade, "upgrade [--sql [--with-history]] [--dry-run] [--no-backup] [--yes] [--tag TEXT] [SPEC]",
 	 "Upgrade to a later revision (default: head)",
 	 "  SPEC            head (default), heads, an id or prefix, +N, REV+N,\n"
 	 "                  label@head, label@+N (a branch; its dependencies first)\n"
 	 "  --tag TEXT      recorded in each history row (a release id, a commit)\n"
+	 "  --with-history  with --sql: the script also writes vhost's history rows\n"
+	 "                  (with each plugin's SHA-256, so drift detection stays whole)\n"
 	 "  --sql           print the SQL script instead of running it ([START:]END)\n"
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
@@ -30,12 +32,13 @@ const vh_cmd vh_commands[] = {
 	 "  --yes           confirm for an environment that requires it\n"
 	 "  --wait-for-replicas DURATION  then wait until every standby has replayed it\n"
 	 "                  (wait_for_replicas; 0 = do not wait)\n"},
-	{"downgrade", vh_cmd_downgrade, "downgrade [--sql] [--dry-run] [--no-backup] [--yes] [--tag TEXT] SPEC",
+	{"downgrade", vh_cmd_downgrade, "downgrade [--sql [--with-history]] [--dry-run] [--no-backup] [--yes] [--tag TEXT] SPEC",
 	 "Revert to a previous revision",
 	 "  SPEC            -1, base, an id or prefix, REV-N, label@-N,\n"
 	 "                  label@base (that branch only, and what depends on it)\n"
 	 "  --tag TEXT      recorded in each history row\n"
 	 "  --sql           print the SQL script instead of running it (START:END)\n"
+	 "  --with-history  with --sql: the script also writes vhost's history rows\n"
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
 	 "  --no-backup     skip the environment's backup_command\n"

@@ -43,6 +43,7 @@ typedef struct emit {
 	const vh_config *cfg;
 	const vh_app *app;
 	int per_rev;  /* a transaction per revision */
+	int with_history; /* --with-history: history rows too */
 	int open;     /* a BEGIN is open */
 	int env_set;  /* the open transaction has its SET LOCALs */
 } emit;
@@ -108,6 +109,33 @@ int vh_offline_record(const vh_plugin *p, const vh_revision *rev, const char *sc
 	if (!(*out = vh_ctx_new(NULL, schema, rev->id, NULL, NULL)))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	return up ? p->upgrade(*out) : p->downgrade(*out);
+}
+
+/* --with-history: the row the online runner writes for a step (applied or
+ * reverted, with the plugin's SHA-256 so a later online run sees no drift),
+ * in the step's transaction. No duration: nothing ran yet. */
+static int emit_history(emit *e, const vh_step *s)
+{
+	const vh_revision *rev = vh_graph_rev(e->g, s->rev);
+	vh_history_row row = {0};
+	char sha[65], *sql;
+	int rc;
+
+	if ((rc = vh_file_sha256(rev->path, sha)) < 0)
+		return rc;
+	row.revision = rev->id;
+	row.down_revision = rev->down_revision;
+	row.direction = s->up ? "upgrade" : "downgrade";
+	row.outcome = s->up ? "applied" : "reverted";
+	row.message = rev->message;
+	row.plugin_file = rev->path;
+	row.plugin_sha256 = sha;
+	row.duration_ms = -1;
+	if (!(sql = vh_history_insert_sql(e->t, &row)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	fprintf(e->out, "%s;\n\n", sql);
+	free(sql);
+	return 0;
 }
 
 /* Renders one step. Returns 0, or an error naming the revision when it
@@ -178,6 +206,8 @@ static int render_step(emit *e, const vh_step *s)
 		fprintf(e->out, "%s;\n\n", sql);
 		free(sql);
 	}
+	if (e->with_history && (rc = emit_history(e, s)) < 0)
+		goto done;
 	if (e->per_rev)
 		emit_commit(e);
 done:
@@ -248,6 +278,9 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	e.t = &t;
 	e.cfg = app->cfg;
 	e.app = app;
+	e.with_history = o->with_history;
+	if ((rc = vh_tables_set_run(&t, o->tag, app->xargs, app->nxargs)) < 0)
+		goto done;
 	e.per_rev = !o->single_txn;
 	if (!(e.out = open_memstream(&script, &len))) {
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
@@ -255,6 +288,18 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	}
 	if (o->up && from_base && (rc = render_preamble(&e)) < 0)
 		goto done;
+	if (o->with_history && plan.n) {
+		char *ddl = vh_tables_history_ddl(&t);
+
+		if (!ddl) {
+			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		if (!e.open)
+			emit_begin(&e);
+		fprintf(e.out, "%s\n", ddl);
+		free(ddl);
+	}
 	for (i = 0; i < plan.n; i++)
 		if ((rc = render_step(&e, &plan.steps[i])) < 0)
 			goto done;

@@ -20,6 +20,7 @@ typedef struct vh_run_opts {
 	int yes;              /* --yes */
 	const char *wait_for_replicas; /* --wait-for-replicas DURATION, or NULL */
 	const char *tag;      /* --tag TEXT, recorded in each history row */
+	int with_history;     /* --sql --with-history: the script writes history rows */
 } vh_run_opts;
 
 /* `vhost upgrade SPEC` / `vhost downgrade SPEC`, online or offline. */

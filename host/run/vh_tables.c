@@ -93,30 +93,12 @@ char *vh_tables_version_ddl(const vh_tables *t)
 
 static int check_shape(PGconn *conn, const vh_tables *t);
 
-int vh_tables_ensure(PGconn *conn, const vh_tables *t)
+/* The history table's DDL, idempotent (see vh_tables.h). */
+char *vh_tables_history_ddl(const vh_tables *t)
 {
-	const char *params[1] = {t->vt};
-	PGresult *res;
-	char *sql = NULL;
-	int rc, exists;
+	char *sql;
 
-	/* A version table that is not ours is refused before anything is
-	 * created next to it: a run that fails must leave the database as it
-	 * found it (tests/sh/test_badinput.sh). */
-	rc = vh_db_query(&res, conn, "looking for the version table",
-			 "SELECT to_regclass($1) IS NOT NULL", 1, params);
-	if (rc < 0)
-		return rc;
-	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	if (exists && (rc = check_shape(conn, t)) < 0)
-		return rc;
 	if (asprintf(&sql,
-		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
-		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
-		     "CREATE TABLE IF NOT EXISTS %s (\n"
-		     "    version_num VARCHAR(32) NOT NULL,\n"
-		     "    CONSTRAINT %s PRIMARY KEY (version_num));\n"
 		     "CREATE TABLE IF NOT EXISTS %s (\n"
 		     "    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
 		     "    revision varchar(32) NOT NULL,\n"
@@ -138,8 +120,41 @@ int vh_tables_ensure(PGconn *conn, const vh_tables *t)
 		     "    vhost_version text);\n"
 		     /* Added by later versions: an older table gets them here. */
 		     "ALTER TABLE %s ADD COLUMN IF NOT EXISTS tag text, ADD COLUMN IF NOT EXISTS x_args jsonb;\n",
-		     t->schema, t->vschema, t->vt, t->vt_pkc, t->ht, t->ht) < 0)
+		     t->ht, t->ht) < 0)
+		return NULL;
+	return sql;
+}
+
+int vh_tables_ensure(PGconn *conn, const vh_tables *t)
+{
+	const char *params[1] = {t->vt};
+	PGresult *res;
+	char *sql = NULL, *hist;
+	int rc, exists;
+
+	/* A version table that is not ours is refused before anything is
+	 * created next to it: a run that fails must leave the database as it
+	 * found it (tests/sh/test_badinput.sh). */
+	rc = vh_db_query(&res, conn, "looking for the version table",
+			 "SELECT to_regclass($1) IS NOT NULL", 1, params);
+	if (rc < 0)
+		return rc;
+	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (exists && (rc = check_shape(conn, t)) < 0)
+		return rc;
+	if (!(hist = vh_tables_history_ddl(t)) ||
+	    asprintf(&sql,
+		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
+		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
+		     "CREATE TABLE IF NOT EXISTS %s (\n"
+		     "    version_num VARCHAR(32) NOT NULL,\n"
+		     "    CONSTRAINT %s PRIMARY KEY (version_num));\n%s",
+		     t->schema, t->vschema, t->vt, t->vt_pkc, hist) < 0) {
+		free(hist);
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	free(hist);
 	rc = vh_db_exec(conn, "creating the version and history tables", sql);
 	free(sql);
 	return rc;

@@ -45,6 +45,11 @@ int vh_tables_ensure(PGconn *conn, const vh_tables *t);
  * trailing semicolon); caller frees. */
 char *vh_tables_version_ddl(const vh_tables *t);
 
+/* The history table's CREATE TABLE IF NOT EXISTS, and the ALTER TABLE ...
+ * ADD COLUMN IF NOT EXISTS of the columns added since, each statement ending
+ * in ";\n"; caller frees. NULL on out of memory. */
+char *vh_tables_history_ddl(const vh_tables *t);
+
 /* Reads the version table's rows (ordered) into *ids (NULL-terminated,
  * caller frees each and the array). A missing table means no rows. A table
  * without a text-like version_num column is an error naming the table and
