@@ -61,6 +61,14 @@ first_hour() { # TEMPLATE BUILD-COMMAND...
   vh_t_eq "[$tmpl] vhost upgrade head runs it" "0a1b2c3d4e5f" "$(vh_t_versions "$db" public)"
   vh_t_eq "[$tmpl] ... and the table is there" "users" \
     "$(vh_t_psql "$db" "SELECT relname FROM pg_class WHERE relname = 'users'")"
+  # edit: the editor gets the revision's source, through the shell.
+  VISUAL= EDITOR="sed -i '1s|^|/* edited */|'" run_in "$proj" vhost edit head || true
+  vh_t_check "[$tmpl] edit head opens the source in \$EDITOR" \
+    grep -q '^/\* edited \*/' "$proj/revisions/0a1b2c3d4e5f_create_users.c"
+  vh_t_createdb "${db}_ev"
+  PGDATABASE=${db}_ev run_in "$proj" vhost ensure_version || true
+  vh_t_eq "[$tmpl] ensure_version creates an empty version table, runs nothing" "0|0" \
+    "$(vh_t_psql "${db}_ev" "SELECT count(*), (SELECT count(*) FROM pg_class WHERE relname = 'users') FROM public.alembic_version")"
   vh_t_run -- init "$proj"
   vh_t_eq "[$tmpl] a second init into it refuses" \
     "1 FAILED: Directory $proj already exists and is not empty" "$VH_T_RC $(vh_t_failed_lines)"
