@@ -117,20 +117,13 @@ int vh_offline_record(const vh_plugin *p, const vh_revision *rev, const char *sc
 static int emit_history(emit *e, const vh_step *s)
 {
 	const vh_revision *rev = vh_graph_rev(e->g, s->rev);
-	vh_history_row row = {0};
+	vh_history_row row;
 	char sha[65], *sql;
 	int rc;
 
 	if ((rc = vh_file_sha256(rev->path, sha)) < 0)
 		return rc;
-	row.revision = rev->id;
-	row.down_revision = rev->down_revision;
-	row.direction = s->up ? "upgrade" : "downgrade";
-	row.outcome = s->up ? "applied" : "reverted";
-	row.message = rev->message;
-	row.plugin_file = rev->path;
-	row.plugin_sha256 = sha;
-	row.duration_ms = -1;
+	vh_history_row_done(&row, rev, s->up, sha, -1);
 	if (!(sql = vh_history_insert_sql(e->t, &row)))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	fprintf(e->out, "%s;\n\n", sql);

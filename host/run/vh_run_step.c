@@ -248,14 +248,7 @@ static int finish_sql(run *r, const vh_step *s, double ms, const char *sha, int 
 		rc = append(&sql, piece);
 		free(piece);
 	}
-	row.revision = rev->id;
-	row.down_revision = rev->down_revision;
-	row.direction = s->up ? "upgrade" : "downgrade";
-	row.outcome = s->up ? "applied" : "reverted";
-	row.message = rev->message;
-	row.plugin_file = rev->path;
-	row.plugin_sha256 = sha;
-	row.duration_ms = ms;
+	vh_history_row_done(&row, rev, s->up, sha, ms);
 	if (rc == 0) {
 		piece = *r->hist_stmt ? vh_history_execute_sql(&r->t, r->hist_stmt, &row)
 				      : vh_history_insert_sql(&r->t, &row);

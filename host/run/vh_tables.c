@@ -9,6 +9,7 @@
 #include "vh_db.h"
 #include "vh_error.h"
 #include "vh_json.h"
+#include "vh_revision.h"
 #include "vh_sdk_host.h"
 
 /* vh_quote_* return SDK memory (vh_free); the struct keeps libc memory so
@@ -338,6 +339,20 @@ static char *history_values_sql(const char *head, const vh_tables *t, const vh_h
 	    lit(&buf, t->tag, ", ") || lit(&buf, t->x_args, ")"))
 		return NULL;
 	return buf;
+}
+
+void vh_history_row_done(vh_history_row *row, const struct vh_revision *rev, int up,
+			 const char *sha, double ms)
+{
+	memset(row, 0, sizeof(*row));
+	row->revision = rev->id;
+	row->down_revision = rev->down_revision;
+	row->direction = up ? "upgrade" : "downgrade";
+	row->outcome = up ? "applied" : "reverted";
+	row->message = rev->message;
+	row->plugin_file = rev->path;
+	row->plugin_sha256 = sha;
+	row->duration_ms = ms;
 }
 
 char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *r)

@@ -75,6 +75,13 @@ typedef struct vh_history_row {
 	int attention;        /* needs an operator (interrupted non-transactional run) */
 } vh_history_row;
 
+/* Fills *row for a step that ran (or, offline, will run) `rev` up or down
+ * to completion: applied or reverted, with the plugin's SHA-256 `sha` and
+ * `ms` (< 0: NULL). The strings stay rev's and sha's. */
+struct vh_revision;
+void vh_history_row_done(vh_history_row *row, const struct vh_revision *rev, int up,
+			 const char *sha, double ms);
+
 /* An INSERT statement for `row` (no trailing semicolon), for sending in the
  * same round trip as the revision's COMMIT. Caller frees with free(). */
 char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *row);
