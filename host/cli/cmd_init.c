@@ -238,7 +238,13 @@ int vh_cmd_init(vh_app *app, int argc, char **argv)
 	}
 	if ((rc = list_dir(src, &names, &n)) < 0 || (rc = make_project_dir(dir)) < 0)
 		goto done;
-	project_name(dir, name, sizeof(name));
+	{
+		/* The real path, so `vhost init .` is named after the folder. */
+		char *real = realpath(dir, NULL);
+
+		project_name(real ? real : dir, name, sizeof(name));
+		free(real);
+	}
 	vh_app_info(app, "Creating directory %s ... done", dir);
 	for (i = 0; i < n && rc == 0; i++) {
 		if (strcmp(names[i], "DESCRIPTION") == 0)
