@@ -117,8 +117,10 @@ static int print_applied(vh_app *app, const hopts *o)
 			      "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), direction, "
 			      "revision, outcome, coalesce(round(duration_ms::numeric, 1)::text, ''), "
 			      "db_user, coalesce(client_host, ''), coalesce(client_addr, 'local'), "
-			      "coalesce(plugin_sha256, ''), coalesce(error, ''), coalesce(message, '') "
-			      "FROM %s ORDER BY id",
+			      "coalesce(plugin_sha256, ''), coalesce(error, ''), coalesce(message, ''), "
+			      /* through to_jsonb: a table from before these columns reads "" */
+			      "coalesce(to_jsonb(h)->>'tag', ''), coalesce(to_jsonb(h)->>'x_args', '') "
+			      "FROM %s h ORDER BY id",
 			      t.ht);
 	if (rc < 0) {
 		vh_tables_clear(&t);
@@ -147,6 +149,10 @@ static int print_applied(vh_app *app, const hopts *o)
 			       PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
 			       PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
 			       *PQgetvalue(res, i, 6) ? PQgetvalue(res, i, 6) : PQgetvalue(res, i, 7));
+			if (*PQgetvalue(res, i, 11))
+				printf("  tag:%s", PQgetvalue(res, i, 11));
+			if (*PQgetvalue(res, i, 12))
+				printf("  -x %s", PQgetvalue(res, i, 12));
 			if (o->verbose && *PQgetvalue(res, i, 8))
 				printf("  sha256:%.12s", PQgetvalue(res, i, 8));
 			if (*PQgetvalue(res, i, 9))

@@ -63,46 +63,6 @@ static int file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* Where the SDK this binary belongs to lives: *inc and *lib (malloc'd), or
- * both NULL when neither the build tree nor an install beside the binary
- * has it. */
-static void sdk_dirs(char **inc, char **lib)
-{
-	char exe[PATH_MAX], prefix[PATH_MAX], *slash;
-	const char *p;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int levels = 1;
-
-	*inc = *lib = NULL;
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) != NULL)
-		*slash = '\0';
-	if (strcmp(exe, VH_SDK_BUILD_BINDIR) == 0) {
-		*inc = strdup(VH_SDK_BUILD_INCLUDEDIR);
-		*lib = strdup(VH_SDK_BUILD_LIBDIR);
-		return;
-	}
-	/* Installed: the prefix is as many levels up as BINDIR is deep. */
-	for (p = VH_SDK_INSTALL_BINDIR; *p; p++)
-		levels += *p == '/';
-	snprintf(prefix, sizeof(prefix), "%s", exe);
-	while (levels-- > 0 && (slash = strrchr(prefix, '/')) != NULL) {
-		if (slash == prefix) {
-			prefix[1] = '\0'; /* installed straight under / */
-			break;
-		}
-		*slash = '\0';
-	}
-	if (asprintf(inc, "%s%s%s", prefix, strcmp(prefix, "/") ? "/" : "",
-		     VH_SDK_INSTALL_INCLUDEDIR) < 0)
-		*inc = NULL;
-	if (asprintf(lib, "%s%s%s", prefix, strcmp(prefix, "/") ? "/" : "",
-		     VH_SDK_INSTALL_LIBDIR) < 0)
-		*lib = NULL;
-}
-
 /* The one shell command that builds `src` into `so` against the SDK this
  * vhost binary belongs to: its build tree when run from there, else the
  * installed SDK next to it (pkg-config when that is the system's, explicit
@@ -115,7 +75,7 @@ static int build_command(char **out, const char *src, const char *so)
 	int n = -1;
 
 	*out = NULL;
-	sdk_dirs(&inc, &lib);
+	vh_cmd_sdk_dirs(&inc, &lib, NULL);
 	if (inc && lib && asprintf(&hdr, "%s/vhost/sdk.h", inc) < 0)
 		hdr = NULL;
 	if (!qs || !qo)
@@ -158,22 +118,6 @@ int vh_cmd_author_source_dir(vh_app *app, const char *flag, const char **out)
 	return 0;
 }
 
-/* Copies the metadata the graph needs from a plugin's revision. */
-static int copy_rev(vh_revision *dst, const vh_revision *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	dst->id = strdup(src->id);
-	dst->down_revision = src->down_revision ? strdup(src->down_revision) : NULL;
-	dst->message = strdup(src->message ? src->message : "");
-	dst->path = strdup(src->path);
-	dst->flags = src->flags;
-	if (!dst->id || !dst->message || !dst->path || (src->down_revision && !dst->down_revision)) {
-		vh_revision_clear(dst);
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	}
-	return 0;
-}
-
 /* See vh_cmd.h. A missing plugin_dir or source_dir is no revisions; a
  * plugin that cannot be read is left out with a warning, as is a source
  * whose declaration cannot be read. */
@@ -206,8 +150,10 @@ int vh_cmd_author_graph(vh_app *app, const char *source_dir, vh_graph **out)
 		}
 		for (j = 0; j < ns && strcmp(src[j].id, plug[i].id) != 0; j++)
 			;
-		if (j == ns && (rc = copy_rev(&all[n++], &plug[i])) < 0)
-			goto done;
+		if (j == ns) { /* moved: labels, dependencies and all */
+			all[n++] = plug[i];
+			memset(&plug[i], 0, sizeof(plug[i]));
+		}
 	}
 	for (j = 0; j < ns; j++) {
 		all[n++] = src[j];
@@ -373,7 +319,7 @@ done:
  * vhost revision
  * ------------------------------------------------------------------- */
 
-enum { O_MSG = 1, O_REVID, O_HEAD, O_SPLICE, O_SRCDIR, O_TEMPLATE, O_AUTOGEN };
+enum { O_MSG = 1, O_REVID, O_HEAD, O_SPLICE, O_SRCDIR, O_TEMPLATE, O_AUTOGEN, O_LABEL, O_DEPENDS };
 
 /* Resolves --head (default head) into the parents of the new revision. A
  * parent must be a head unless --splice, as in Alembic. */
@@ -388,7 +334,7 @@ static int pick_parents(const vh_graph *g, const char *head, int splice, size_t 
 	if ((rc = vh_spec_parse(head, 0, NULL, &spec, NULL)) < 0)
 		return rc;
 	vh_graph_heads(g, &nheads);
-	if (spec.kind == VH_SPEC_HEAD && !spec.relative && nheads > 1)
+	if (spec.kind == VH_SPEC_HEAD && !spec.relative && !spec.branch[0] && nheads > 1)
 		return vh_error_set(VH_ERR_GENERIC,
 				    "Multiple heads are present; please specify the head revision on "
 				    "which the new revision should be based, or perform a merge.");
@@ -407,6 +353,49 @@ static int pick_parents(const vh_graph *g, const char *head, int splice, size_t 
 	return 0;
 }
 
+/* The VHOST_BRANCH_LABELS / VHOST_DEPENDS_ON lines for --branch-label and
+ * --depends-on, checked first: a label already used, or a dependency that
+ * names no revision or label, is refused before anything is written. */
+static int declarations(const vh_graph *g, const char *label, const char *depends, char **out)
+{
+	char **list = NULL, deps[1024] = "";
+	size_t n = 0, i, idx, used = 0;
+	int rc = 0;
+
+	*out = NULL;
+	if (label && (rc = vh_revision_split_list(label, "--branch-label", &list, &n)) == 0) {
+		for (i = 0; i < n && rc == 0; i++)
+			if (vh_graph_label_owner(g, list[i]) >= 0 || vh_graph_find(g, list[i]) >= 0)
+				rc = vh_error_set(VH_ERR_USAGE,
+						  "--branch-label: branch name '%s' is already used", list[i]);
+		vh_revision_free_list(list, n);
+	}
+	/* Each dependency is a label or a revision; a prefix is written out in
+	 * full, so the source does not depend on which ids exist later. */
+	if (rc == 0 && depends && (rc = vh_revision_split_list(depends, "--depends-on", &list, &n)) == 0) {
+		for (i = 0; i < n && rc == 0; i++) {
+			const char *name = list[i];
+
+			if (vh_graph_label_owner(g, name) < 0 && (rc = vh_spec_lookup(g, name, &idx)) == 0)
+				name = vh_graph_rev(g, idx)->id;
+			if (rc == 0)
+				used += (size_t)snprintf(deps + used, used < sizeof(deps) ? sizeof(deps) - used : 0,
+							 "%s%s", i ? ", " : "", name);
+		}
+		vh_revision_free_list(list, n);
+		if (rc == 0 && used >= sizeof(deps))
+			rc = vh_error_set(VH_ERR_USAGE, "--depends-on: too many revisions");
+	}
+	if (rc < 0)
+		return rc == VH_ERR_GENERIC ? VH_ERR_USAGE : rc;
+	if ((label || depends) &&
+	    asprintf(out, "%s%s%s%s%s%s", label ? "VHOST_BRANCH_LABELS(\"" : "", label ? label : "",
+		     label ? "\");\n" : "", depends ? "VHOST_DEPENDS_ON(\"" : "", deps,
+		     depends ? "\");\n" : "") < 0)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
 /* `vhost revision`: parses the options, builds the authoring graph, picks
  * the id and the parents, and writes the file (vh_cmd_author_write). Returns
  * 0, VH_ERR_USAGE for bad options or ids, VH_ERR_GENERIC for graph
@@ -417,8 +406,11 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv)
 		{"message", 'm', 1, O_MSG},     {"rev-id", 0, 1, O_REVID},
 		{"head", 0, 1, O_HEAD},         {"splice", 0, 0, O_SPLICE},
 		{"source-dir", 0, 1, O_SRCDIR}, {"template", 0, 1, O_TEMPLATE},
-		{"autogenerate", 0, 0, O_AUTOGEN}, {NULL, 0, 0, 0},
+		{"autogenerate", 0, 0, O_AUTOGEN}, {"branch-label", 0, 1, O_LABEL},
+		{"depends-on", 0, 1, O_DEPENDS},   {NULL, 0, 0, 0},
 	};
+	const char *label = NULL, *depends = NULL;
+	char *decl = NULL;
 	const char *val, *msg = NULL, *rev_id = NULL, *head = "head", *srcdir = NULL, *tmpl = NULL;
 	const char **parents = NULL;
 	char id[VH_REVISION_ID_MAX + 1], *up_body = NULL, *down_body = NULL;
@@ -436,6 +428,8 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv)
 		case O_SRCDIR: srcdir = val; break;
 		case O_TEMPLATE: tmpl = val; break;
 		case O_AUTOGEN: autogen = 1; break;
+		case O_LABEL: label = val; break;
+		case O_DEPENDS: depends = val; break;
 		case 0:
 			return vh_error_set(VH_ERR_USAGE,
 					    "revision: unexpected argument '%s' (the message goes after -m)",
@@ -448,10 +442,13 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv)
 	    (rc = vh_cmd_author_id(g, rev_id, id, sizeof(id))) < 0 ||
 	    (rc = pick_parents(g, head, splice, &set, &n)) < 0)
 		goto done;
-	if (n && !(parents = calloc(n, sizeof(*parents)))) {
+	if ((n && !(parents = calloc(n, sizeof(*parents))))) {
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
+	if ((rc = declarations(g, label, depends, &decl)) < 0)
+		goto done;
+	v.declarations = decl;
 	for (i = 0; i < n; i++)
 		parents[i] = vh_graph_rev(g, set[i])->id;
 	/* --autogenerate: the bodies are the diff between the database (at
@@ -466,6 +463,7 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv)
 	v.message = msg;
 	rc = vh_cmd_author_write(app, srcdir, tmpl, &v);
 done:
+	free(decl);
 	free(up_body);
 	free(down_body);
 	free(parents);

@@ -15,7 +15,7 @@
 #include "vh_spec.h"
 #include "vh_workflow.h"
 
-enum { O_PURGE = 1, O_SQL, O_YES };
+enum { O_PURGE = 1, O_SQL, O_YES, O_TAG };
 
 static int in_set(const size_t *set, size_t n, size_t x)
 {
@@ -142,9 +142,10 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 		{"purge", 0, 0, O_PURGE},
 		{"sql", 0, 0, O_SQL},
 		{"yes", 'y', 0, O_YES},
+		{"tag", 0, 1, O_TAG},
 		{NULL, 0, 0, 0},
 	};
-	const char *val, *spec_text = NULL;
+	const char *val, *spec_text = NULL, *tag = NULL;
 	int pos = 1, id, purge = 0, offline = 0, rc, lrc, is_range = 0, yes = 0;
 	vh_lock lock = {0};
 	char **ids = NULL, *script = NULL;
@@ -166,6 +167,8 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 			offline = 1;
 		else if (id == O_YES)
 			yes = 1;
+		else if (id == O_TAG)
+			tag = val;
 		else
 			return id;
 	}
@@ -173,7 +176,8 @@ int vh_cmd_stamp(vh_app *app, int argc, char **argv)
 		return vh_error_set(VH_ERR_USAGE, "stamp: a revision spec is required (see 'vhost stamp --help')");
 	if ((rc = vh_spec_parse(spec_text, 0, NULL, &spec, &is_range)) < 0)
 		return rc;
-	if ((rc = vh_app_graph(app, &g)) < 0 || (rc = vh_tables_init(&t, app->cfg)) < 0)
+	if ((rc = vh_app_graph(app, &g)) < 0 || (rc = vh_tables_init(&t, app->cfg)) < 0 ||
+	    (rc = vh_tables_set_run(&t, tag, app->xargs, app->nxargs)) < 0)
 		return rc;
 	if (!(new = malloc((vh_graph_count(g) + 1) * sizeof(size_t)))) {
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");

@@ -5,7 +5,7 @@
 #include "vh_run.h"
 
 /* Options shared by upgrade and downgrade; ids index the fields below. */
-enum { O_SQL = 1, O_DRY, O_SINGLE, O_DRIFT, O_RETRY, O_NOBACKUP, O_YES, O_WAIT };
+enum { O_SQL = 1, O_DRY, O_SINGLE, O_DRIFT, O_RETRY, O_NOBACKUP, O_YES, O_WAIT, O_TAG, O_WITH_HISTORY };
 
 static const vh_opt run_opts[] = {
 	{"sql", 0, 0, O_SQL},
@@ -16,6 +16,8 @@ static const vh_opt run_opts[] = {
 	{"no-backup", 0, 0, O_NOBACKUP},
 	{"yes", 'y', 0, O_YES},
 	{"wait-for-replicas", 0, 1, O_WAIT},
+	{"tag", 0, 1, O_TAG},
+	{"with-history", 0, 0, O_WITH_HISTORY},
 	{NULL, 0, 0, 0},
 };
 
@@ -41,6 +43,8 @@ int vh_cmd_parse_run(int argc, char **argv, vh_run_opts *o, const char **spec, c
 		case O_NOBACKUP: o->no_backup = 1; break;
 		case O_YES: o->yes = 1; break;
 		case O_WAIT: o->wait_for_replicas = val; break;
+		case O_TAG: o->tag = val; break;
+		case O_WITH_HISTORY: o->with_history = 1; break;
 		default: return id; /* VH_ERR_USAGE from vh_cmd_next */
 		}
 	}
@@ -49,6 +53,9 @@ int vh_cmd_parse_run(int argc, char **argv, vh_run_opts *o, const char **spec, c
 	if (!*spec)
 		return vh_error_set(VH_ERR_USAGE, "%s: a revision spec is required (see 'vhost %s --help')",
 				    argv[0], argv[0]);
+	if (o->with_history && !o->sql)
+		return vh_error_set(VH_ERR_USAGE, "%s: --with-history goes with --sql (online runs always write history)",
+				    argv[0]);
 	if (o->sql && o->dry_run)
 		return vh_error_set(VH_ERR_USAGE, "%s: --sql and --dry-run exclude each other", argv[0]);
 	return 0;

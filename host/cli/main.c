@@ -17,9 +17,13 @@
  * usage, summary and help columns are all `--help` prints, so they are the
  * documentation of record for each command's options. */
 const vh_cmd vh_commands[] = {
-	{"upgrade", vh_cmd_upgrade, "upgrade [--sql] [--dry-run] [--no-backup] [--yes] [SPEC]",
+	{"upgrade", vh_cmd_upgrade, "upgrade [--sql [--with-history]] [--dry-run] [--no-backup] [--yes] [--tag TEXT] [SPEC]",
 	 "Upgrade to a later revision (default: head)",
-	 "  SPEC            head (default), heads, an id or prefix, +N, REV+N\n"
+	 "  SPEC            head (default), heads, an id or prefix, +N, REV+N,\n"
+	 "                  label@head, label@+N (a branch; its dependencies first)\n"
+	 "  --tag TEXT      recorded in each history row (a release id, a commit)\n"
+	 "  --with-history  with --sql: the script also writes vhost's history rows\n"
+	 "                  (with each plugin's SHA-256, so drift detection stays whole)\n"
 	 "  --sql           print the SQL script instead of running it ([START:]END)\n"
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
@@ -27,10 +31,13 @@ const vh_cmd vh_commands[] = {
 	 "  --yes           confirm for an environment that requires it\n"
 	 "  --wait-for-replicas DURATION  then wait until every standby has replayed it\n"
 	 "                  (wait_for_replicas; 0 = do not wait)\n"},
-	{"downgrade", vh_cmd_downgrade, "downgrade [--sql] [--dry-run] [--no-backup] [--yes] SPEC",
+	{"downgrade", vh_cmd_downgrade, "downgrade [--sql [--with-history]] [--dry-run] [--no-backup] [--yes] [--tag TEXT] SPEC",
 	 "Revert to a previous revision",
-	 "  SPEC            -1, base, an id or prefix, REV-N\n"
+	 "  SPEC            -1, base, an id or prefix, REV-N, label@-N,\n"
+	 "                  label@base (that branch only, and what depends on it)\n"
+	 "  --tag TEXT      recorded in each history row\n"
 	 "  --sql           print the SQL script instead of running it (START:END)\n"
+	 "  --with-history  with --sql: the script also writes vhost's history rows\n"
 	 "  --dry-run       run the plan in one transaction and roll it back\n"
 	 "  --single-transaction  run the whole plan in one transaction\n"
 	 "  --no-backup     skip the environment's backup_command\n"
@@ -42,9 +49,10 @@ const vh_cmd vh_commands[] = {
 	 "  -v, --verbose   show each revision's file and message\n"
 	 "  --json          machine-readable output\n"
 	 "  --check-heads   exit 1 unless the database is at every head\n"},
-	{"stamp", vh_cmd_stamp, "stamp [--purge] [--sql] [--yes] SPEC",
+	{"stamp", vh_cmd_stamp, "stamp [--purge] [--sql] [--yes] [--tag TEXT] SPEC",
 	 "Set the version table to SPEC without running any revision",
-	 "  SPEC            head, heads, base, an id or prefix\n"
+	 "  SPEC            head, heads, base, an id or prefix, label@head\n"
+	 "  --tag TEXT      recorded in each history row\n"
 	 "  --purge         empty the version table first (also when it names an unknown revision)\n"
 	 "  --sql           print the SQL instead of running it\n"
 	 "  --yes           confirm for an environment that requires it\n"},
@@ -94,13 +102,17 @@ const vh_cmd vh_commands[] = {
 	 "  --yes           confirm a scratch schema in an environment that requires it (--trace)\n"
 	 "  exits 1 when a finding not silenced by VHOST_LINT_IGNORE is at error level\n"},
 	{"revision", vh_cmd_revision,
-	 "revision [-m MESSAGE] [--autogenerate] [--rev-id ID] [--head REV [--splice]] [--source-dir DIR] [--template FILE]",
+	 "revision [-m MESSAGE] [--autogenerate] [--rev-id ID] [--head REV [--splice]] [--branch-label NAME]\n"
+	 "                [--depends-on REV] [--source-dir DIR] [--template FILE]",
 	 "Write a new revision source based on the head, from the template",
 	 "  -m, --message MESSAGE  what the revision does (names the file <id>_<slug>.c)\n"
 	 "  --autogenerate         fill upgrade/downgrade with the difference between the database and the model\n"
 	 "  --rev-id ID            use ID instead of 12 random hex digits\n"
 	 "  --head REV             base it on REV (default: head; 'base' starts a new root)\n"
 	 "  --splice               allow a --head that is not a head (starts a branch)\n"
+	 "  --head label@head      base it on the head of a labelled branch\n"
+	 "  --branch-label NAME    label the new revision's branch (VHOST_BRANCH_LABELS)\n"
+	 "  --depends-on REV       it needs REV (ids or labels, comma-separated) of another branch\n"
 	 "  --source-dir DIR       write into DIR instead of the source_dir setting\n"
 	 "  --template FILE        render FILE instead of source_dir/revision.c.in or the built-in\n"},
 	{"merge", vh_cmd_merge, "merge [-m MESSAGE] [--rev-id ID] [--source-dir DIR] [--template FILE] REV REV... | heads",
@@ -115,6 +127,17 @@ const vh_cmd vh_commands[] = {
 	 "  REV             only these applied revisions (ids or prefixes); default: all\n"
 	 "  records the current SHA-256 of each applied revision whose plugin changed (what the\n"
 	 "  drift check refuses) and clears in_progress markers; every change is a history row\n"},
+	{"init", vh_cmd_init, "init [--template NAME] DIR",
+	 "Start a new revision project in DIR: vhost.ini, revisions/, a build file, a README",
+	 "  DIR                    a directory that does not exist yet, or is empty\n"
+	 "  -t, --template NAME    the layout (default: cmake; see list_templates)\n"},
+	{"list_templates", vh_cmd_list_templates, "list_templates", "List the project templates init can use",
+	 ""},
+	{"edit", vh_cmd_edit, "edit [--source-dir DIR] REV", "Open a revision's source in $VISUAL or $EDITOR",
+	 "  REV             an id or prefix, head, label@head\n"
+	 "  --source-dir DIR       look in DIR instead of the source_dir setting\n"},
+	{"ensure_version", vh_cmd_ensure_version, "ensure_version",
+	 "Create the version (and history) table if missing, and nothing else", ""},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -204,7 +227,7 @@ static void usage(FILE *out)
 
 	fprintf(out,
 		"usage: vhost [-c FILE] [-e ENV] [--dsn CONNINFO] [--plugin-dir DIR] [--schema NAME]\n"
-		"             [--insecure-plugins] [-v|-q] COMMAND [ARGS]\n\n"
+		"             [--insecure-plugins] [-x KEY=VALUE]... [-v|-q] COMMAND [ARGS]\n\n"
 		"Global options may also follow the command (vhost upgrade head -q).\n\n"
 		"A PostgreSQL schema-migration host: revisions are shared objects in plugin_dir.\n\n"
 		"Global options:\n"
@@ -214,6 +237,7 @@ static void usage(FILE *out)
 		"  --plugin-dir DIR      directory of revision plugins (*.so)\n"
 		"  --schema NAME         target schema\n"
 		"  --insecure-plugins    load plugins even from group/world-writable places\n"
+		"  -x KEY=VALUE          an argument revisions read with vh_xarg() (repeatable; recorded in history)\n"
 		"  -v, --verbose         more output\n"
 		"  -q, --quiet           no progress output\n"
 		"  -h, --help            this help; 'vhost COMMAND --help' for a command\n"
@@ -253,8 +277,8 @@ static int finish_output(int status)
 
 /* The global options, accepted before the command and after it (in any
  * place among the command's own arguments, up to a "--"). */
-enum { G_CONFIG = 1, G_ENV, G_DSN, G_PLUGIN_DIR, G_SCHEMA, G_INSECURE, G_VERBOSE, G_QUIET,
-       G_HELP, G_VERSION };
+enum { G_CONFIG = 1, G_ENV, G_DSN, G_PLUGIN_DIR, G_SCHEMA, G_INSECURE, G_XARG, G_VERBOSE,
+       G_QUIET, G_HELP, G_VERSION };
 static const vh_opt global_opts[] = {
 	{"config", 'c', 1, G_CONFIG},
 	{"env", 'e', 1, G_ENV},
@@ -262,6 +286,7 @@ static const vh_opt global_opts[] = {
 	{"plugin-dir", 0, 1, G_PLUGIN_DIR},
 	{"schema", 0, 1, G_SCHEMA},
 	{"insecure-plugins", 0, 0, G_INSECURE},
+	{"x", 'x', 1, G_XARG},
 	{"verbose", 'v', 0, G_VERBOSE},
 	{"quiet", 'q', 0, G_QUIET},
 	{"help", 'h', 0, G_HELP},
@@ -273,6 +298,9 @@ static const vh_opt global_opts[] = {
 typedef struct globals {
 	vh_config_overrides ov;
 	int verbose, quiet, insecure, help, version;
+	const char **xargs; /* -x KEY=VALUE, in order; room for argc entries */
+	size_t nxargs;
+	int argc, nomem;
 } globals;
 
 /* The global option argv[*i] names: its row (and *val, advancing *i past a
@@ -340,6 +368,13 @@ static void global_apply(globals *g, const vh_opt *o, const char *arg, const cha
 	case G_PLUGIN_DIR: g->ov.plugin_dir = val; break;
 	case G_SCHEMA: g->ov.schema = val; break;
 	case G_INSECURE: g->insecure = 1; break;
+	case G_XARG:
+		/* made on the first -x: argc entries are always room enough */
+		if (!g->xargs && !(g->xargs = calloc((size_t)g->argc, sizeof(char *))))
+			g->nomem = 1;
+		else
+			g->xargs[g->nxargs++] = val;
+		break;
 	case G_HELP: g->help = 1; break;
 	case G_VERSION: g->version = 1; break;
 	default: /* -v, -q, or a bundle of value-less flags such as -vq */
@@ -365,6 +400,7 @@ int main(int argc, char **argv)
 	const char *val;
 	int rc, cmd_at, i, n, err;
 
+	g.argc = argc;
 	/* Before the command: global options only. */
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!(o = global_match(argc, argv, &i, &val, &err))) {
@@ -426,6 +462,13 @@ int main(int argc, char **argv)
 	argv[argc] = NULL;
 	app.verbose = g.verbose;
 	app.quiet = g.quiet;
+	app.xargs = g.xargs; /* the app frees it */
+	app.nxargs = g.nxargs;
+	if (g.nomem) {
+		fprintf(stderr, "FAILED: out of memory\n");
+		vh_app_close(&app);
+		return 1;
+	}
 
 	if ((rc = vh_config_load(&app.cfg, &g.ov)) < 0) {
 		fprintf(stderr, "FAILED: %s\n", vh_error_last());

@@ -73,6 +73,10 @@ int vh_cmd_revision(vh_app *app, int argc, char **argv);
 int vh_cmd_merge(vh_app *app, int argc, char **argv);
 int vh_cmd_lint(vh_app *app, int argc, char **argv);
 int vh_cmd_repair(vh_app *app, int argc, char **argv);
+int vh_cmd_init(vh_app *app, int argc, char **argv);
+int vh_cmd_list_templates(vh_app *app, int argc, char **argv);
+int vh_cmd_edit(vh_app *app, int argc, char **argv);
+int vh_cmd_ensure_version(vh_app *app, int argc, char **argv);
 
 /* --fleet NAME (cmd_fleet.c): whether the arguments ask for a fleet, running
  * `cmd` over it, and the fleet options' lines of `vhost CMD --help`. */
@@ -89,6 +93,12 @@ void vh_cmd_fleet_help(const vh_cmd *cmd, FILE *out);
  * source_dir/revision.c.in, else the built-in) into source_dir/<id>_<slug>.c,
  * never overwriting, and prints where it went and the command that builds
  * it; v->file_name is set for the call. */
+/* Where the SDK this binary belongs to lives (vh_cmd_sdk.c): its headers
+ * (*inc), library (*lib) and templates (*templates, may be NULL), each
+ * malloc'd, or NULL when neither the build tree nor an install beside the
+ * binary has it. */
+void vh_cmd_sdk_dirs(char **inc, char **lib, char **templates);
+
 struct vh_template_vars;
 int vh_cmd_author_source_dir(vh_app *app, const char *flag, const char **out);
 int vh_cmd_author_graph(vh_app *app, const char *source_dir, vh_graph **out);

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "vh_db.h"
 #include "vh_error.h"
@@ -67,6 +68,9 @@ void vh_app_close(vh_app *app)
 	app->graph = NULL;
 	vh_config_free(app->cfg);
 	app->cfg = NULL;
+	free(app->xargs);
+	app->xargs = NULL;
+	app->nxargs = 0;
 }
 
 void vh_app_info(const vh_app *app, const char *fmt, ...)

@@ -17,6 +17,8 @@ typedef struct vh_app {
 	int verbose;      /* -v */
 	int quiet;        /* -q */
 	const char *env;  /* -e NAME, or NULL */
+	const char **xargs; /* -x KEY=VALUE, in order (borrowed from argv) */
+	size_t nxargs;
 } vh_app;
 
 /* Scans plugin_dir on first call; *out is borrowed from the app. A

@@ -20,19 +20,41 @@ void vh_format_down(const vh_graph *g, size_t idx, char *buf, size_t len)
 	}
 }
 
+void vh_format_depends(FILE *out, const vh_revision *r, const char *pre, const char *post)
+{
+	size_t i;
+
+	if (!r->ndepends)
+		return;
+	fprintf(out, "%s", pre);
+	for (i = 0; i < r->ndepends; i++)
+		fprintf(out, "%s%s", i ? ", " : "", r->depends[i]);
+	fprintf(out, "%s", post);
+}
+
 void vh_format_line(FILE *out, const vh_graph *g, size_t idx, int current, int parents, int doc)
 {
 	const vh_revision *r = vh_graph_rev(g, idx);
-	size_t nchildren, nparents;
+	const char *labels = vh_graph_labels(g, idx);
+	size_t nchildren, nparents, nall;
 	char down[1024];
 
 	vh_graph_children(g, idx, &nchildren);
+	vh_graph_children_all(g, idx, &nall);
 	vh_graph_parents(g, idx, &nparents);
 	if (parents) {
 		vh_format_down(g, idx, down, sizeof(down));
-		fprintf(out, "%s -> ", down);
+		fprintf(out, "%s", down);
+		vh_format_depends(out, r, " (", ")");
+		fprintf(out, " -> ");
 	}
-	fprintf(out, "%s%s%s%s%s", r->id, nchildren == 0 ? " (head)" : "",
+	/* Alembic: "(head)" when nothing builds on it, "(effective head)" when
+	 * only revisions of other branches depend on it. */
+	fprintf(out, "%s", r->id);
+	if (labels)
+		fprintf(out, " (%s)", labels);
+	fprintf(out, "%s%s%s%s%s", nall == 0 ? " (head)" : "",
+		nchildren == 0 && nall ? " (effective head)" : "",
 		current ? " (current)" : "", nchildren > 1 ? " (branchpoint)" : "",
 		nparents > 1 ? " (mergepoint)" : "");
 	if (doc)
@@ -65,12 +87,15 @@ void vh_format_entry(FILE *out, const vh_graph *g, size_t idx, int current)
 		nchildren > 1 ? " (branchpoint)" : "", nparents > 1 ? " (mergepoint)" : "",
 		current ? " (current)" : "");
 	fprintf(out, "%s: %s\n", nparents > 1 ? "Merges" : "Parent", down);
+	vh_format_depends(out, r, "Also depends on: ", "\n");
 	if (nchildren > 1) {
 		fprintf(out, "Branches into: ");
 		for (i = 0; i < nchildren; i++)
 			fprintf(out, "%s%s", i ? ", " : "", vh_graph_rev(g, ch[i])->id);
 		fputc('\n', out);
 	}
+	if (vh_graph_labels(g, idx))
+		fprintf(out, "Branch names: %s\n", vh_graph_labels(g, idx));
 	fprintf(out, "Path: %s\n", r->path);
 	if (r->flags & VH_REV_NONTRANSACTIONAL)
 		fprintf(out, "Runs outside a transaction\n");

@@ -16,6 +16,10 @@ void vh_format_line(FILE *out, const vh_graph *g, size_t idx, int current, int p
  * message and description indented. */
 void vh_format_entry(FILE *out, const vh_graph *g, size_t idx, int current);
 
+/* The revision's declared dependencies joined with ", " between `pre` and
+ * `post`; nothing when it has none. */
+void vh_format_depends(FILE *out, const vh_revision *r, const char *pre, const char *post);
+
 /* "<base>" or the parents joined with ", " into buf. */
 void vh_format_down(const vh_graph *g, size_t idx, char *buf, size_t len);
 

@@ -242,20 +242,83 @@ static int vh__index_revisions(vh_graph *g)
 	return 0;
 }
 
-/* Resolves parent names to indexes and derives the children lists. Fails on
- * a missing parent, a self-loop or a parent listed twice. */
+/* The revision that declares `label` (VHOST_BRANCH_LABELS), or -1. */
+long vh_graph__label_owner(const vh_graph *g, const char *label)
+{
+	size_t i, j;
+
+	for (i = 0; label && i < g->n; i++)
+		for (j = 0; j < g->revs[i].nlabels; j++)
+			if (strcmp(g->revs[i].labels[j], label) == 0)
+				return (long)i;
+	return -1;
+}
+
+/* Each label names one branch: declared once, and not also an id. */
+static int vh__check_labels(const vh_graph *g)
+{
+	size_t i, j;
+
+	for (i = 0; i < g->n; i++)
+		for (j = 0; j < g->revs[i].nlabels; j++) {
+			const char *l = g->revs[i].labels[j];
+			long o = vh_graph__label_owner(g, l);
+
+			if (o >= 0 && (size_t)o != i)
+				return vh_error_set(VH_ERR_GENERIC,
+						    "Branch name '%s' in revision %s already used by revision %s (%s)",
+						    l, g->revs[i].id, g->revs[o].id, vh__path(&g->revs[i]));
+			if (vh_graph_find(g, l) >= 0)
+				return vh_error_set(VH_ERR_GENERIC,
+						    "Branch name '%s' of revision %s is also a revision id (%s)",
+						    l, g->revs[i].id, vh__path(&g->revs[i]));
+		}
+	return 0;
+}
+
+/* Resolves one edge name of revision i: a parent id, or (dep) an id or a
+ * branch label. Returns the index or a negative error. */
+static long vh__resolve_edge(const vh_graph *g, size_t i, const char *name, int dep)
+{
+	const vh_revision *rev = &g->revs[i];
+	long p = name ? vh_graph_find(g, name) : -1;
+
+	if (!name || !*name)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "Revision '%s' has an empty entry in down_revision (%s)",
+				    rev->id, vh__path(rev));
+	if (p < 0 && dep)
+		p = vh_graph__label_owner(g, name);
+	if (p < 0)
+		return vh_error_set(VH_ERR_GENERIC,
+				    "Can't locate revision identified by '%s' (%s of '%s' in %s)",
+				    name, dep ? "depends_on" : "down_revision", rev->id, vh__path(rev));
+	if ((size_t)p == i)
+		return vh_error_set(VH_ERR_GENERIC, "Self-loop is detected in revisions (%s)",
+				    rev->id);
+	return p;
+}
+
+/* Resolves parent and dependency names to indexes and derives the children
+ * lists (versioned children first). Fails on a missing parent, a self-loop
+ * or a revision listed twice. */
 static int vh__link(vh_graph *g, const size_t *by_path)
 {
-	size_t i, j, n = g->n, total = 0;
+	size_t i, j, n = g->n, total = 0, pass;
 	size_t *fill = NULL;
+	long p;
 
 	for (i = 0; i < n; i++)
-		total += g->revs[i].nparents;
+		total += g->revs[i].nparents + g->revs[i].ndepends;
 	g->par_off = malloc((n + 1) * sizeof(size_t));
 	g->chi_off = calloc(n + 1, sizeof(size_t));
 	g->par = malloc((total + 1) * sizeof(size_t));
 	g->chi = malloc((total + 1) * sizeof(size_t));
-	if (!g->par_off || !g->chi_off || !g->par || !g->chi)
+	g->npar_ver = calloc(n + 1, sizeof(size_t));
+	g->npar_norm = calloc(n + 1, sizeof(size_t));
+	g->nchi_ver = calloc(n + 1, sizeof(size_t));
+	if (!g->par_off || !g->chi_off || !g->par || !g->chi || !g->npar_ver ||
+	    !g->npar_norm || !g->nchi_ver)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 
 	total = 0;
@@ -263,25 +326,18 @@ static int vh__link(vh_graph *g, const size_t *by_path)
 		const vh_revision *rev = &g->revs[i];
 
 		g->par_off[i] = total;
-		for (j = 0; j < rev->nparents; j++) {
-			const char *name = rev->parents[j];
-			long p = name ? vh_graph_find(g, name) : -1;
+		for (j = 0; j < rev->nparents + rev->ndepends; j++) {
+			int dep = j >= rev->nparents;
 
-			if (!name || !*name)
-				return vh_error_set(VH_ERR_GENERIC,
-						    "Revision '%s' has an empty entry in down_revision (%s)",
-						    rev->id, vh__path(rev));
+			p = vh__resolve_edge(g, i, dep ? rev->depends[j - rev->nparents] : rev->parents[j], dep);
 			if (p < 0)
-				return vh_error_set(VH_ERR_GENERIC,
-						    "Can't locate revision identified by '%s' (down_revision of '%s' in %s)",
-						    name, rev->id, vh__path(rev));
-			if ((size_t)p == i)
-				return vh_error_set(VH_ERR_GENERIC,
-						    "Self-loop is detected in revisions (%s)",
-						    rev->id);
+				return (int)p;
 			g->par[total++] = (size_t)p;
 			g->chi_off[p + 1]++;
+			if (!dep)
+				g->nchi_ver[p]++;
 		}
+		g->npar_ver[i] = g->npar_norm[i] = rev->nparents;
 		/* A parent named twice would count twice in Kahn's in-degrees and
 		 * in the children; refuse it rather than guess. */
 		for (j = g->par_off[i]; j < total; j++) {
@@ -291,8 +347,9 @@ static int vh__link(vh_graph *g, const size_t *by_path)
 				for (j = g->par_off[i]; j < total; j++)
 					g->seen[g->par[j]] = 0;
 				return vh_error_set(VH_ERR_GENERIC,
-						    "Revision '%s' lists '%s' twice in down_revision (%s)",
-						    rev->id, dup, vh__path(rev));
+						    "Revision '%s' lists '%s' twice in down_revision%s (%s)",
+						    rev->id, dup, rev->ndepends ? " and depends_on" : "",
+						    vh__path(rev));
 			}
 			g->seen[g->par[j]] = 1;
 		}
@@ -307,15 +364,86 @@ static int vh__link(vh_graph *g, const size_t *by_path)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	memcpy(fill, g->chi_off, (n + 1) * sizeof(size_t));
 	/* Walking children in file order makes each child list sorted the same
-	 * way, so +N's ambiguity messages and the CLI read stably. */
-	for (i = 0; i < n; i++) {
-		size_t c = by_path[i];
+	 * way, so +N's ambiguity messages and the CLI read stably; versioned
+	 * children in the first pass, dependants in the second. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			size_t c = by_path[i], nv = g->npar_ver[c];
 
-		for (j = g->par_off[c]; j < g->par_off[c + 1]; j++)
-			g->chi[fill[g->par[j]]++] = c;
-	}
+			for (j = g->par_off[c]; j < g->par_off[c + 1]; j++)
+				if ((j - g->par_off[c] >= nv) == (pass == 1))
+					g->chi[fill[g->par[j]]++] = c;
+		}
 	free(fill);
 	return 0;
+}
+
+/* Orders each revision's dependencies so those that matter for the version
+ * table come first: a dependency that is already an ancestor of one of the
+ * revision's versioned parents adds nothing (Alembic's normalized
+ * dependencies), and counts past npar_norm. Needs the order (ancestry). */
+static void vh__normalize_deps(vh_graph *g)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < g->n; i++) {
+		size_t off = g->par_off[i], end = g->par_off[i + 1], nv = g->npar_ver[i];
+		size_t keep = off + nv;
+
+		for (j = off + nv; j < end; j++) {
+			int implied = 0;
+
+			for (k = off; k < off + nv && !implied; k++)
+				implied = vh_graph_is_ancestor(g, g->par[j], g->par[k]);
+			if (!implied) {
+				size_t t = g->par[keep];
+
+				g->par[keep++] = g->par[j];
+				g->par[j] = t;
+			}
+		}
+		g->npar_norm[i] = keep - off;
+	}
+}
+
+/* Alembic's branch labels as printed: a label covers the revision that
+ * declares it, its versioned descendants, and its versioned ancestors up to
+ * the first branch or merge point. labels[i] joins those of revision i. */
+static int vh__label_members(vh_graph *g)
+{
+	size_t i, j, k, n = g->n;
+	unsigned char *mark = malloc(n + 1);
+	int error = 0;
+
+	if (!(g->labels = calloc(n + 1, sizeof(char *))) || !mark) {
+		free(mark);
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < n && !error; i++)
+		for (j = 0; j < g->revs[i].nlabels && !error; j++) {
+			const char *l = g->revs[i].labels[j];
+
+			memset(mark, 0, n);
+			vh_graph_branch_mark(g, i, mark);
+			for (k = 0; k < n; k++) {
+				char *joined;
+				size_t len;
+
+				if (!mark[k])
+					continue;
+				len = (g->labels[k] ? strlen(g->labels[k]) + 2 : 0) + strlen(l) + 1;
+				if (!(joined = malloc(len))) {
+					error = vh_error_set(VH_ERR_NOMEM, "out of memory");
+					break;
+				}
+				snprintf(joined, len, "%s%s%s", g->labels[k] ? g->labels[k] : "",
+					 g->labels[k] ? ", " : "", l);
+				free(g->labels[k]);
+				g->labels[k] = joined;
+			}
+		}
+	free(mark);
+	return error;
 }
 
 /* Kahn's algorithm with ties broken by file path then id; then positions,
@@ -365,9 +493,9 @@ static int vh__sort(vh_graph *g, const size_t *by_path)
 	for (i = 0; i < n; i++) {
 		size_t v = g->order[i];
 
-		if (g->chi_off[v] == g->chi_off[v + 1])
+		if (!g->nchi_ver[v])
 			g->heads[g->nheads++] = v;
-		if (g->par_off[v] == g->par_off[v + 1])
+		if (!g->npar_ver[v])
 			g->bases[g->nbases++] = v;
 	}
 done:
@@ -412,7 +540,11 @@ int vh_graph_build(vh_graph **out, vh_revision *revs, size_t n)
 	vh__sort_revs = revs;
 	qsort(by_path, n, sizeof(size_t), vh__cmp_path);
 
-	if ((error = vh__link(g, by_path)) < 0 || (error = vh__sort(g, by_path)) < 0)
+	if ((error = vh__check_labels(g)) < 0 || (error = vh__link(g, by_path)) < 0 ||
+	    (error = vh__sort(g, by_path)) < 0)
+		goto done;
+	vh__normalize_deps(g);
+	if ((error = vh__label_members(g)) < 0)
 		goto done;
 	*out = g;
 	g = NULL;
@@ -433,6 +565,12 @@ void vh_graph_free(vh_graph *g)
 		vh_revision_clear(&g->revs[i]);
 	free(g->revs);
 	free(g->slots);
+	for (i = 0; g->labels && i < g->n; i++)
+		free(g->labels[i]);
+	free(g->labels);
+	free(g->npar_ver);
+	free(g->npar_norm);
+	free(g->nchi_ver);
 	free(g->par_off);
 	free(g->par);
 	free(g->chi_off);

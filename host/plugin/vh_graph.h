@@ -31,9 +31,31 @@ const vh_revision *vh_graph_rev(const vh_graph *g, size_t idx);
 /* Exact id lookup through the hash map: index, or -1 (also for NULL). */
 long vh_graph_find(const vh_graph *g, const char *id);
 
-/* Parents and children of a revision as index arrays owned by the graph. */
+/* Parents (down_revision) and children (revisions naming it in theirs) of
+ * a revision as index arrays owned by the graph. Dependencies (depends_on)
+ * are not among them: Alembic prints and counts heads by these. */
 const size_t *vh_graph_parents(const vh_graph *g, size_t idx, size_t *n);
 const size_t *vh_graph_children(const vh_graph *g, size_t idx, size_t *n);
+
+/* The revisions the version table moves from when `idx` is applied:
+ * its parents, then its dependencies that no parent already implies
+ * (Alembic's _normalized_down_revisions). Owned by the graph. */
+const size_t *vh_graph_down(const vh_graph *g, size_t idx, size_t *n);
+
+/* Children and dependants (revisions that depend on `idx`). */
+const size_t *vh_graph_children_all(const vh_graph *g, size_t idx, size_t *n);
+
+/* The branch labels that cover `idx` as Alembic prints them ("shop" or
+ * "a, b"), NULL when none. Owned by the graph. */
+const char *vh_graph_labels(const vh_graph *g, size_t idx);
+
+/* The revision that declares branch label `label`, or -1. */
+long vh_graph_label_owner(const vh_graph *g, const char *label);
+
+/* Marks (sets to 1) in mark[0..count) the members of the branch labelled at
+ * revision `owner`: the owner, its descendants by down_revision, and its
+ * ancestors up to the first branch or merge point (Alembic's rule). */
+void vh_graph_branch_mark(const vh_graph *g, size_t owner, unsigned char *mark);
 
 /* Topological order, bases first (a parent always before its children;
  * ties in file-name order, so output is stable). Owned by the graph. */

@@ -38,22 +38,63 @@ long vh_graph_find(const vh_graph *g, const char *id)
  * range gives an empty list. */
 const size_t *vh_graph_parents(const vh_graph *g, size_t idx, size_t *n)
 {
-	if (idx >= g->n) {
-		*n = 0;
-		return g->par;
-	}
-	*n = g->par_off[idx + 1] - g->par_off[idx];
-	return g->par + g->par_off[idx];
+	*n = idx < g->n ? g->npar_ver[idx] : 0;
+	return idx < g->n ? g->par + g->par_off[idx] : g->par;
+}
+
+const size_t *vh_graph_down(const vh_graph *g, size_t idx, size_t *n)
+{
+	*n = idx < g->n ? g->npar_norm[idx] : 0;
+	return idx < g->n ? g->par + g->par_off[idx] : g->par;
 }
 
 const size_t *vh_graph_children(const vh_graph *g, size_t idx, size_t *n)
 {
-	if (idx >= g->n) {
-		*n = 0;
-		return g->chi;
+	*n = idx < g->n ? g->nchi_ver[idx] : 0;
+	return idx < g->n ? g->chi + g->chi_off[idx] : g->chi;
+}
+
+const size_t *vh_graph_children_all(const vh_graph *g, size_t idx, size_t *n)
+{
+	*n = idx < g->n ? g->chi_off[idx + 1] - g->chi_off[idx] : 0;
+	return idx < g->n ? g->chi + g->chi_off[idx] : g->chi;
+}
+
+const char *vh_graph_labels(const vh_graph *g, size_t idx)
+{
+	return idx < g->n ? g->labels[idx] : NULL;
+}
+
+/* Alembic's _add_branches for one labelled revision: itself, its versioned
+ * descendants, and its versioned ancestors until a revision with several
+ * children (dependants count) or several parents. */
+void vh_graph_branch_mark(const vh_graph *g, size_t owner, unsigned char *mark)
+{
+	size_t head = 0, tail = 0, j, v;
+
+	if (owner >= g->n)
+		return;
+	mark[owner] = 1;
+	g->queue[tail++] = owner;
+	while (head < tail) {
+		v = g->queue[head++];
+		for (j = 0; j < g->nchi_ver[v]; j++)
+			if (!mark[g->chi[g->chi_off[v] + j]]) {
+				mark[g->chi[g->chi_off[v] + j]] = 1;
+				g->queue[tail++] = g->chi[g->chi_off[v] + j];
+			}
 	}
-	*n = g->chi_off[idx + 1] - g->chi_off[idx];
-	return g->chi + g->chi_off[idx];
+	for (v = owner; g->npar_ver[v] == 1;) {
+		v = g->par[g->par_off[v]];
+		if (g->chi_off[v + 1] - g->chi_off[v] > 1 || g->npar_ver[v] > 1)
+			break;
+		mark[v] = 1;
+	}
+}
+
+long vh_graph_label_owner(const vh_graph *g, const char *label)
+{
+	return vh_graph__label_owner(g, label);
 }
 
 const size_t *vh_graph_order(const vh_graph *g)

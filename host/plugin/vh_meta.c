@@ -26,7 +26,8 @@
  * the plugin index keeps it (an index without it is then rewritten). */
 enum {
 	VH__S_ID, VH__S_DOWN, VH__S_MSG, VH__S_DESC, VH__S_ABI, VH__S_ABI_FN,
-	VH__S_NONTX, VH__S_UPGRADE, VH__S_DOWNGRADE, VH__S_VERIFY, VH__S_COUNT
+	VH__S_NONTX, VH__S_UPGRADE, VH__S_DOWNGRADE, VH__S_VERIFY,
+	VH__S_LABELS, VH__S_DEPENDS, VH__S_COUNT
 };
 
 static const vh_elf_name vh__syms[VH__S_COUNT] = {
@@ -34,7 +35,8 @@ static const vh_elf_name vh__syms[VH__S_COUNT] = {
 	VH_ELF_NAME("revision_message"), VH_ELF_NAME("revision_description"),
 	VH_ELF_NAME("vh_revision_abi_data"), VH_ELF_NAME("vh_revision_abi"),
 	VH_ELF_NAME("vh_revision_nontransactional"), VH_ELF_NAME("upgrade"),
-	VH_ELF_NAME("downgrade"), VH_ELF_NAME("verify")};
+	VH_ELF_NAME("downgrade"), VH_ELF_NAME("verify"),
+	VH_ELF_NAME("revision_branch_labels"), VH_ELF_NAME("revision_depends_on")};
 
 /* ------------------------------------------------------------------------
  * The revision
@@ -109,6 +111,21 @@ static int vh__opt_str(const vh_elf *e, int k, char **out)
 	if (!vh_elf_has(e, k, STT_OBJECT))
 		return 0;
 	return vh_elf_read_str(e, s->st_value, s->st_size, vh__syms[k].name, out);
+}
+
+/* Reads the optional comma list k (branch labels, dependencies) into
+ * (*out, *n), each name checked as an id. */
+static int vh__opt_list(const vh_elf *e, int k, char ***out, size_t *n)
+{
+	char *text = NULL, what[512];
+	int error;
+
+	if ((error = vh__opt_str(e, k, &text)) < 0 || !text)
+		return error;
+	snprintf(what, sizeof(what), "%s: %s", e->path, vh__syms[k].name);
+	error = vh_revision_split_list(text, what, out, n);
+	free(text);
+	return error;
 }
 
 /* Reads everything the loader needs once the symbols are found, checking in
@@ -186,6 +203,9 @@ static int vh__read_revision(vh_elf *e, vh_revision *out)
 		return error;
 	if (!out->message && !(out->message = strdup("")))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	if ((error = vh__opt_list(e, VH__S_LABELS, &out->labels, &out->nlabels)) < 0 ||
+	    (error = vh__opt_list(e, VH__S_DEPENDS, &out->depends, &out->ndepends)) < 0)
+		return error;
 
 	s = &e->sym[VH__S_NONTX];
 	if (vh_elf_has(e, VH__S_NONTX, STT_OBJECT)) {

@@ -30,7 +30,58 @@ void vh_revision_clear(vh_revision *rev)
 	if (rev->file)
 		free(rev->file->real_path);
 	free(rev->file);
+	vh_revision_free_list(rev->labels, rev->nlabels);
+	vh_revision_free_list(rev->depends, rev->ndepends);
 	memset(rev, 0, sizeof(*rev));
+}
+
+void vh_revision_free_list(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; list && i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/* Splits a comma list into checked names (see vh_revision.h). Labels obey
+ * the id rules too: they share the spec grammar's `label@head`. */
+int vh_revision_split_list(const char *s, const char *what, char ***out, size_t *n)
+{
+	const char *p, *end, *a, *b;
+	size_t count = 1, k = 0;
+	char **list;
+
+	*out = NULL;
+	*n = 0;
+	if (!s || !*s)
+		return 0;
+	for (p = s; *p; p++)
+		count += *p == ',';
+	if (!(list = calloc(count, sizeof(char *))))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	for (p = s;; p = end + 1) {
+		end = strchr(p, ',');
+		a = p;
+		b = end ? end : p + strlen(p);
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		while (b > a && isspace((unsigned char)b[-1]))
+			b--;
+		if (!(list[k] = strndup(a, (size_t)(b - a)))) {
+			vh_revision_free_list(list, k);
+			return vh_error_set(VH_ERR_NOMEM, "out of memory");
+		}
+		if (vh_revision_check_id(list[k++], what) < 0) {
+			vh_revision_free_list(list, k);
+			return vh_error_set(VH_ERR_GENERIC, "%s (in '%s')", vh_error_last(), s);
+		}
+		if (!end)
+			break;
+	}
+	*out = list;
+	*n = k;
+	return 0;
 }
 
 /* Alembic forbids @ - + because they are spec syntax (label@head, rev+1);

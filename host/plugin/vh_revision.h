@@ -48,6 +48,10 @@ typedef struct vh_revision {
 	char *message;       /* revision_message, "" when absent */
 	char *description;   /* revision_description, NULL when absent */
 	char *path;          /* the .so's path as found in plugin_dir */
+	char **labels;       /* VHOST_BRANCH_LABELS, split on commas */
+	size_t nlabels;
+	char **depends;      /* VHOST_DEPENDS_ON: ids or branch labels */
+	size_t ndepends;
 	unsigned abi_major, abi_minor;
 	unsigned flags;      /* VH_REV_* */
 	vh_plugin_file *file; /* NULL unless it came from the loader */
@@ -58,6 +62,13 @@ typedef struct vh_revision {
  * clearing twice is harmless. `rev` itself stays the caller's. NULL does
  * nothing. */
 void vh_revision_clear(vh_revision *rev);
+
+/* Splits a comma-separated list ("a, b") into a malloc'd array of trimmed
+ * malloc'd strings, checking each as an id with vh_revision_check_id
+ * (message prefixed by `what`). NULL or "" gives no entries. On failure
+ * nothing is left allocated. */
+int vh_revision_split_list(const char *s, const char *what, char ***out, size_t *n);
+void vh_revision_free_list(char **list, size_t n);
 
 /* Checks an id against Alembic's rules and VARCHAR(32): non-empty, at most
  * VH_REVISION_ID_MAX characters, no whitespace and none of `@ - + :` (nor a

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,11 +89,11 @@ static char *parse_literal(const char **pp)
 	return out;
 }
 
-/* Finds the VHOST_REVISION token outside comments and literals. */
-static const char *find_macro(const char *text)
+/* Finds the macro `name` followed by '(' outside comments and literals. */
+static const char *find_macro(const char *text, const char *name)
 {
 	const char *p = text;
-	static const char name[] = "VHOST_REVISION";
+	size_t nlen = strlen(name);
 
 	while (*p) {
 		if ((p[0] == '/' && (p[1] == '*' || p[1] == '/'))) {
@@ -109,7 +110,7 @@ static const char *find_macro(const char *text)
 
 			while (is_ident_char((unsigned char)*p))
 				p++;
-			if ((size_t)(p - s) == sizeof(name) - 1 && memcmp(s, name, sizeof(name) - 1) == 0 &&
+			if ((size_t)(p - s) == nlen && memcmp(s, name, nlen) == 0 &&
 			    *skip_space(p) == '(')
 				return s;
 		} else {
@@ -117,6 +118,27 @@ static const char *find_macro(const char *text)
 		}
 	}
 	return NULL;
+}
+
+/* Reads the optional VHOST_BRANCH_LABELS("a, b") / VHOST_DEPENDS_ON("x")
+ * of a source into a checked list; absent leaves it empty. */
+static int scan_list(const char *text, const char *path, const char *macro, char ***out,
+		     size_t *n)
+{
+	const char *at = find_macro(text, macro), *p;
+	char *lit, what[1024];
+	int rc;
+
+	if (!at)
+		return 0;
+	p = skip_space(skip_space(at + strlen(macro)) + 1);
+	if (!(lit = parse_literal(&p)))
+		return vh_error_set(VH_ERR_GENERIC,
+				    "%s: cannot read %s: write it as a string literal", path, macro);
+	snprintf(what, sizeof(what), "%s: %s", path, macro);
+	rc = vh_revision_split_list(lit, what, out, n);
+	free(lit);
+	return rc;
 }
 
 int vh_source_scan(vh_revision *out, const char *path)
@@ -128,7 +150,7 @@ int vh_source_scan(vh_revision *out, const char *path)
 	memset(out, 0, sizeof(*out));
 	if ((rc = vh_file_read_all(&text, path, "source")) < 0)
 		return rc;
-	if (!(at = find_macro(text))) {
+	if (!(at = find_macro(text, "VHOST_REVISION"))) {
 		free(text);
 		return VH_ERR_NOTFOUND;
 	}
@@ -163,7 +185,8 @@ int vh_source_scan(vh_revision *out, const char *path)
 		free(args[1]);
 	args[0] = args[1] = args[2] = NULL;
 	out->flags = VH_REV_HAS_UPGRADE | VH_REV_HAS_DOWNGRADE;
-	rc = 0;
+	if ((rc = scan_list(text, path, "VHOST_BRANCH_LABELS", &out->labels, &out->nlabels)) == 0)
+		rc = scan_list(text, path, "VHOST_DEPENDS_ON", &out->depends, &out->ndepends);
 done:
 	for (i = 0; i < 3; i++)
 		free(args[i]);

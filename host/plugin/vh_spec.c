@@ -28,12 +28,30 @@
 static int vh__parse_side(const char *s, unsigned flags, vh_spec *out)
 {
 	char name[VH__SPEC_TEXT_MAX + 1];
-	const char *op = strpbrk(s, "+-");
-	size_t nlen = op ? (size_t)(op - s) : strlen(s);
+	const char *op, *at = strchr(s, '@'), *whole = s;
+	size_t nlen;
 	vh_spec spec;
 
 	_Static_assert(sizeof(spec.rev) > VH_REVISION_ID_MAX, "vh_spec.rev holds an id");
+	_Static_assert(sizeof(spec.branch) > VH_REVISION_ID_MAX, "vh_spec.branch holds an id");
 	memset(&spec, 0, sizeof(spec));
+	if (at) {
+		char what[VH__SPEC_TEXT_MAX + 32];
+
+		memcpy(name, s, (size_t)(at - s));
+		name[at - s] = '\0';
+		snprintf(what, sizeof(what), "Invalid revision spec '%s'", whole);
+		if (vh_revision_check_id(name, what) < 0)
+			return VH_ERR_USAGE;
+		if (!at[1])
+			return vh_error_set(VH_ERR_USAGE,
+					    "Invalid revision spec '%s': expected head, base or +N/-N after '@'",
+					    whole);
+		memcpy(spec.branch, name, (size_t)(at - s) + 1);
+		s = at + 1;
+	}
+	op = strpbrk(s, "+-");
+	nlen = op ? (size_t)(op - s) : strlen(s);
 	memcpy(name, s, nlen);
 	name[nlen] = '\0';
 
@@ -76,7 +94,7 @@ static int vh__parse_side(const char *s, unsigned flags, vh_spec *out)
 	} else if (strcmp(name, "base") == 0) {
 		spec.kind = VH_SPEC_BASE;
 	} else if (strcmp(name, "current") == 0) {
-		if (!(flags & VH_SPEC_ALLOW_CURRENT))
+		if (!(flags & VH_SPEC_ALLOW_CURRENT) && !spec.branch[0])
 			return vh_error_set(VH_ERR_USAGE,
 					    "Invalid revision spec '%s': 'current' is not allowed here; use a revision id, head or base",
 					    s);
@@ -84,7 +102,7 @@ static int vh__parse_side(const char *s, unsigned flags, vh_spec *out)
 	} else {
 		char what[VH__SPEC_TEXT_MAX + 32];
 
-		snprintf(what, sizeof(what), "Invalid revision spec '%s'", s);
+		snprintf(what, sizeof(what), "Invalid revision spec '%s'", whole);
 		if (vh_revision_check_id(name, what) < 0)
 			return VH_ERR_USAGE;
 		spec.kind = VH_SPEC_REV;
@@ -118,10 +136,6 @@ int vh_spec_parse(const char *text, unsigned flags, vh_spec *from, vh_spec *to,
 		return vh_error_set(VH_ERR_USAGE,
 				    "Invalid revision spec '%.40s...': %zu characters, at most %d",
 				    text, len, VH__SPEC_TEXT_MAX);
-	if (strchr(text, '@'))
-		return vh_error_set(VH_ERR_USAGE,
-				    "Invalid revision spec '%s': branch labels are not supported; use a revision id",
-				    text);
 
 	if (!(colon = strchr(text, ':'))) {
 		if ((error = vh__parse_side(text, flags, &b)) < 0)
@@ -173,9 +187,10 @@ void vh_spec_format(const vh_spec *spec, char *buf, size_t len)
 	case VH_SPEC_NONE: name = ""; break;
 	}
 	if (spec->relative)
-		snprintf(buf, len, "%s%+ld", name, spec->relative);
+		snprintf(buf, len, "%s%s%s%+ld", spec->branch, spec->branch[0] ? "@" : "", name,
+			 spec->relative);
 	else
-		snprintf(buf, len, "%s", name);
+		snprintf(buf, len, "%s%s%s", spec->branch, spec->branch[0] ? "@" : "", name);
 }
 
 /* ------------------------------------------------------------------
@@ -316,6 +331,138 @@ overwalk:
 			    count);
 }
 
+int vh_spec_branch_members(const vh_graph *g, const char *branch, size_t *out, size_t *nout)
+{
+	size_t count = vh_graph_count(g), i, idx;
+	long owner = vh_graph_label_owner(g, branch);
+	unsigned char *mark;
+
+	*nout = 0;
+	if (owner < 0) {
+		if (vh_spec_lookup(g, branch, &idx) < 0)
+			return vh_error_set(VH_ERR_GENERIC,
+					    "No such branch: '%s' (neither a branch label nor a revision)",
+					    branch);
+		owner = (long)idx;
+	}
+	if (!(mark = calloc(count + 1, 1)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	vh_graph_branch_mark(g, (size_t)owner, mark);
+	for (i = 0; i < count; i++)
+		if (mark[vh_graph_order(g)[i]])
+			out[(*nout)++] = vh_graph_order(g)[i];
+	free(mark);
+	return 0;
+}
+
+/* Resolves a spec qualified by a branch (shop@head, shop@+1, shop@-1):
+ * heads and steps are taken among the branch's members only. shop@base is
+ * the empty set here; downgrade asks vh_spec_branch_members for what to
+ * remove. */
+static int vh__resolve_branch(const vh_graph *g, const vh_spec *spec, const size_t *cur,
+			      size_t ncur, size_t *out, size_t *nout)
+{
+	char list[VH__LIST_MAX * (VH_REVISION_ID_MAX + 4) + 32], text[200];
+	size_t count = vh_graph_count(g), *mem = malloc((count + 1) * sizeof(size_t));
+	size_t nmem = 0, i, j, n = 0, idx = 0, np;
+	unsigned char *applied = calloc(count + 1, 1);
+	int error = 0, at_base = 0;
+
+	vh_spec_format(spec, text, sizeof(text));
+	if (!mem || !applied) {
+		error = vh_error_set(VH_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = vh_spec_branch_members(g, spec->branch, mem, &nmem)) < 0)
+		goto done;
+	switch (spec->kind) {
+	case VH_SPEC_REV: {
+		/* shop@ae10: the revision itself, the branch only names it. */
+		vh_spec plain = *spec;
+
+		plain.branch[0] = '\0';
+		error = vh_spec_resolve(g, &plain, cur, ncur, out, nout);
+		break;
+	}
+	case VH_SPEC_HEAD:
+	case VH_SPEC_HEADS:
+		for (i = 0; i < nmem; i++) {
+			vh_graph_children(g, mem[i], &np);
+			if (!np)
+				out[n++] = mem[i];
+		}
+		break;
+	case VH_SPEC_CURRENT:
+		vh_graph_mark_ancestors(g, cur, ncur, applied);
+		for (i = 0; i < nmem; i++)
+			if (applied[mem[i]])
+				out[n++] = mem[i];
+		/* The branch's position: its applied members that no other
+		 * applied member descends from. */
+		for (i = 0, j = 0; i < n; i++) {
+			size_t k;
+			int covered = 0;
+
+			for (k = 0; k < n && !covered; k++)
+				covered = k != i && vh_graph_is_ancestor(g, out[i], out[k]);
+			if (!covered)
+				out[j++] = out[i];
+		}
+		n = j;
+		break;
+	case VH_SPEC_BASE:
+	case VH_SPEC_NONE:
+		break;
+	}
+	if (error || spec->kind == VH_SPEC_REV)
+		goto done;
+	if (spec->kind == VH_SPEC_HEAD && n != 1 && !spec->relative) {
+		vh__list_ids(g, out, n, list, sizeof(list));
+		error = vh_error_set(VH_ERR_GENERIC,
+				     n ? "Multiple heads in branch '%s' (%s); name one by its id" :
+					 "Branch '%s' has no head%s",
+				     spec->branch, n ? list : "");
+		goto done;
+	}
+	if (!spec->relative) {
+		*nout = n;
+		goto done;
+	}
+	if (n > 1) {
+		vh__list_ids(g, out, n, list, sizeof(list));
+		error = vh_error_set(VH_ERR_GENERIC,
+				     "Relative revision '%s' is ambiguous: branch '%s' is at %s; use a revision id",
+				     text, spec->branch, list);
+		goto done;
+	}
+	if (n == 0) {
+		/* Nothing of the branch applied: count up from its first member. */
+		if (spec->relative < 0 || nmem == 0) {
+			error = vh_error_set(VH_ERR_GENERIC,
+					     "Relative revision %+ld didn't produce %ld migrations",
+					     spec->relative, -spec->relative);
+			goto done;
+		}
+		idx = mem[0];
+		if (spec->relative > 1 &&
+		    (error = vh__walk(g, spec->relative - 1, &idx, &at_base)) < 0)
+			goto done;
+	} else {
+		idx = out[0];
+		if ((error = vh__walk(g, spec->relative, &idx, &at_base)) < 0)
+			goto done;
+	}
+	*nout = 0;
+	if (!at_base) {
+		out[0] = idx;
+		*nout = 1;
+	}
+done:
+	free(mem);
+	free(applied);
+	return error;
+}
+
 /* Resolves `spec` (see vh_spec.h). Beyond the header: VH_SPEC_NONE resolves
  * to the empty set; `cur` must hold valid, distinct indexes (else
  * VH_ERR_USAGE). `out` is the caller's and is written only on success. */
@@ -328,6 +475,8 @@ int vh_spec_resolve(const vh_graph *g, const vh_spec *spec, const size_t *cur,
 	int error, at_base;
 
 	*nout = 0;
+	if (spec->branch[0])
+		return vh__resolve_branch(g, spec, cur, ncur, out, nout);
 	switch (spec->kind) {
 	case VH_SPEC_REV:
 		if ((error = vh_spec_lookup(g, spec->rev, &idx)) < 0)

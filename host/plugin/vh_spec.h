@@ -5,6 +5,7 @@
  *   +2  -1                      relative to the current revision
  *   ae10+2  head-1  base+3      relative to a revision or symbol
  *   START:END                   a range, where the command allows one
+ *   shop@head shop@base shop@+1  a branch, by label or by a revision on it
  */
 #ifndef VH_SPEC_H
 #define VH_SPEC_H
@@ -26,6 +27,7 @@ typedef struct vh_spec {
 	vh_spec_kind kind;
 	char rev[64];   /* VH_SPEC_REV: the id or prefix as written */
 	long relative;  /* +N / -N steps, 0 when none */
+	char branch[64]; /* "shop" in shop@head, shop@base, shop@+1; "" when none */
 } vh_spec;
 
 enum {
@@ -38,7 +40,7 @@ enum {
  *   "Range revision not allowed" for a range where none is allowed,
  *   "Invalid revision spec '+x': expected a number after '+'",
  *   "Relative revision '-0' must be a non-zero number",
- *   "Invalid revision spec 'main@head': branch labels are not supported; use a revision id", ...
+ *   "Invalid revision spec 'a@b@head': ...", ...
  * `from` may be NULL when ranges are not allowed; when the text is not a
  * range, *from (if given) is set to VH_SPEC_NONE. `is_range` may be NULL.
  * Nothing is written on error. */
@@ -66,6 +68,12 @@ int vh_spec_lookup(const vh_graph *g, const char *id_or_prefix, size_t *out);
  * Returns 0 or a negative code with the message set. */
 int vh_spec_resolve(const vh_graph *g, const vh_spec *spec, const size_t *cur,
 		    size_t ncur, size_t *out, size_t *nout);
+
+/* The members of the spec's branch (`shop` of shop@head: the revisions its
+ * label covers; for a revision id, it and its descendants) into
+ * out[0..*nout) (room for vh_graph_count(g)). "No such branch: 'shop'"
+ * when the name is neither a label nor a revision. */
+int vh_spec_branch_members(const vh_graph *g, const char *branch, size_t *out, size_t *nout);
 
 /* Writes `spec` back as text ("head", "ae10+2", "-1" for a bare step,
  * "current", "" for VH_SPEC_NONE) into buf, truncating like snprintf. */

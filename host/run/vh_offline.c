@@ -41,7 +41,9 @@ typedef struct emit {
 	const vh_graph *g;
 	const vh_tables *t;
 	const vh_config *cfg;
+	const vh_app *app;
 	int per_rev;  /* a transaction per revision */
+	int with_history; /* --with-history: history rows too */
 	int open;     /* a BEGIN is open */
 	int env_set;  /* the open transaction has its SET LOCALs */
 } emit;
@@ -107,6 +109,26 @@ int vh_offline_record(const vh_plugin *p, const vh_revision *rev, const char *sc
 	if (!(*out = vh_ctx_new(NULL, schema, rev->id, NULL, NULL)))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	return up ? p->upgrade(*out) : p->downgrade(*out);
+}
+
+/* --with-history: the row the online runner writes for a step (applied or
+ * reverted, with the plugin's SHA-256 so a later online run sees no drift),
+ * in the step's transaction. No duration: nothing ran yet. */
+static int emit_history(emit *e, const vh_step *s)
+{
+	const vh_revision *rev = vh_graph_rev(e->g, s->rev);
+	vh_history_row row;
+	char sha[65], *sql;
+	int rc;
+
+	if ((rc = vh_file_sha256(rev->path, sha)) < 0)
+		return rc;
+	vh_history_row_done(&row, rev, s->up, sha, -1);
+	if (!(sql = vh_history_insert_sql(e->t, &row)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	fprintf(e->out, "%s;\n\n", sql);
+	free(sql);
+	return 0;
 }
 
 /* Renders one step. Returns 0, or an error naming the revision when it
@@ -177,6 +199,8 @@ static int render_step(emit *e, const vh_step *s)
 		fprintf(e->out, "%s;\n\n", sql);
 		free(sql);
 	}
+	if (e->with_history && (rc = emit_history(e, s)) < 0)
+		goto done;
 	if (e->per_rev)
 		emit_commit(e);
 done:
@@ -230,8 +254,7 @@ int vh_offline_plan(vh_plan *plan, const vh_graph *g, const char *spec_text, int
 		goto done;
 	ncur = vh_plan_reduce_heads(g, cur, ncur);
 	*from_base = ncur == 0;
-	rc = up ? vh_plan_upgrade(plan, g, cur, ncur, target, ntarget)
-		: vh_plan_downgrade(plan, g, cur, ncur, target, ntarget);
+	rc = vh_plan_for_spec(plan, g, up, &to, cur, ncur, target, ntarget);
 done:
 	free(cur);
 	free(target);
@@ -254,6 +277,10 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	e.g = g;
 	e.t = &t;
 	e.cfg = app->cfg;
+	e.app = app;
+	e.with_history = o->with_history;
+	if ((rc = vh_tables_set_run(&t, o->tag, app->xargs, app->nxargs)) < 0)
+		goto done;
 	e.per_rev = !o->single_txn;
 	if (!(e.out = open_memstream(&script, &len))) {
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
@@ -261,6 +288,18 @@ int vh_offline_run(vh_app *app, const char *spec_text, const vh_run_opts *o)
 	}
 	if (o->up && from_base && (rc = render_preamble(&e)) < 0)
 		goto done;
+	if (o->with_history && plan.n) {
+		char *ddl = vh_tables_history_ddl(&t);
+
+		if (!ddl) {
+			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		if (!e.open)
+			emit_begin(&e);
+		fprintf(e.out, "%s\n", ddl);
+		free(ddl);
+	}
 	for (i = 0; i < plan.n; i++)
 		if ((rc = render_step(&e, &plan.steps[i])) < 0)
 			goto done;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vh_error.h"
+#include "vh_spec.h"
 
 /* The set of current heads while simulating, as a small array: plans with
  * many parallel branches are rare, and each step touches one or two rows. */
@@ -138,7 +139,7 @@ int vh_plan_upgrade(vh_plan *out, const vh_graph *g, const size_t *cur, size_t n
 		s->up = 1;
 		/* Parents that are heads lose their row (merge: all but one
 		 * deleted, the last updated); none means a new row. */
-		par = vh_graph_parents(g, r, &np);
+		par = vh_graph_down(g, r, &np);
 		for (j = 0; j < np; j++) {
 			if (!heads_has(&h, par[j], NULL))
 				continue;
@@ -172,7 +173,7 @@ static int mark_descendants(const vh_graph *g, const size_t *from, size_t n, uns
 	if (!stack)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
-		ch = vh_graph_children(g, from[i], &nc);
+		ch = vh_graph_children_all(g, from[i], &nc);
 		while (nc--)
 			if (!mark[ch[nc]]) {
 				mark[ch[nc]] = 1;
@@ -181,7 +182,7 @@ static int mark_descendants(const vh_graph *g, const size_t *from, size_t n, uns
 		while (top) {
 			size_t r = stack[--top];
 
-			ch = vh_graph_children(g, r, &nc);
+			ch = vh_graph_children_all(g, r, &nc);
 			while (nc--)
 				if (!mark[ch[nc]]) {
 					mark[ch[nc]] = 1;
@@ -193,32 +194,21 @@ static int mark_descendants(const vh_graph *g, const size_t *from, size_t n, uns
 	return 0;
 }
 
-int vh_plan_downgrade(vh_plan *out, const vh_graph *g, const size_t *cur, size_t ncur,
-		      const size_t *target, size_t ntarget)
+/* Plans the downgrade of every applied revision marked in `remove`, newest
+ * first, with Alembic's version-table changes. */
+static int plan_downgrade_marked(vh_plan *out, const vh_graph *g, const size_t *cur, size_t ncur,
+				 const unsigned char *remove)
 {
 	size_t count = vh_graph_count(g), i, j, nsteps = 0;
 	const size_t *order = vh_graph_order(g);
-	unsigned char *applied = calloc(count ? count : 1, 1), *remove = calloc(count ? count : 1, 1);
+	unsigned char *applied = calloc(count ? count : 1, 1);
 	heads h = {0};
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!applied || !remove) {
-		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
-		goto done;
-	}
+	if (!applied)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	vh_graph_mark_ancestors(g, cur, ncur, applied);
-	for (i = 0; i < ntarget; i++)
-		if (!applied[target[i]]) {
-			rc = vh_error_set(VH_ERR_GENERIC,
-					  "Destination %s is not a valid downgrade target from current head(s)",
-					  vh_graph_rev(g, target[i])->id);
-			goto done;
-		}
-	if (ntarget == 0)
-		memset(remove, 1, count);
-	else if ((rc = mark_descendants(g, target, ntarget, remove)) < 0)
-		goto done;
 	for (i = 0; i < count; i++)
 		if (remove[i] && applied[i])
 			nsteps++;
@@ -237,7 +227,7 @@ int vh_plan_downgrade(vh_plan *out, const vh_graph *g, const size_t *cur, size_t
 		s->up = 0;
 		heads_remove(&h, r);
 		applied[r] = 0;
-		par = vh_graph_parents(g, r, &np);
+		par = vh_graph_down(g, r, &np);
 		s->to_heads = malloc((np ? np : 1) * sizeof(size_t));
 		if (!s->to_heads) {
 			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
@@ -273,7 +263,76 @@ done:
 		vh_plan_clear(out);
 	free(h.v);
 	free(applied);
+	return rc;
+}
+
+int vh_plan_downgrade(vh_plan *out, const vh_graph *g, const size_t *cur, size_t ncur,
+		      const size_t *target, size_t ntarget)
+{
+	size_t count = vh_graph_count(g), i;
+	unsigned char *remove = calloc(count ? count : 1, 1), *applied = calloc(count ? count : 1, 1);
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!remove || !applied) {
+		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	vh_graph_mark_ancestors(g, cur, ncur, applied);
+	for (i = 0; i < ntarget; i++)
+		if (!applied[target[i]]) {
+			rc = vh_error_set(VH_ERR_GENERIC,
+					  "Destination %s is not a valid downgrade target from current head(s)",
+					  vh_graph_rev(g, target[i])->id);
+			goto done;
+		}
+	if (ntarget == 0)
+		memset(remove, 1, count);
+	else if ((rc = mark_descendants(g, target, ntarget, remove)) < 0)
+		goto done;
+	rc = plan_downgrade_marked(out, g, cur, ncur, remove);
+done:
 	free(remove);
+	free(applied);
+	return rc;
+}
+
+int vh_plan_downgrade_branch(vh_plan *out, const vh_graph *g, const size_t *cur, size_t ncur,
+			     const size_t *members, size_t nmembers)
+{
+	size_t i;
+	unsigned char *remove = calloc(vh_graph_count(g) + 1, 1);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!remove)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	for (i = 0; i < nmembers; i++)
+		remove[members[i]] = 1;
+	rc = mark_descendants(g, members, nmembers, remove);
+	if (rc == 0)
+		rc = plan_downgrade_marked(out, g, cur, ncur, remove);
+	free(remove);
+	return rc;
+}
+
+int vh_plan_for_spec(vh_plan *out, const vh_graph *g, int up, const vh_spec *spec,
+		     const size_t *cur, size_t ncur, const size_t *target, size_t ntarget)
+{
+	size_t *members, nmembers;
+	int rc;
+
+	if (up)
+		return vh_plan_upgrade(out, g, cur, ncur, target, ntarget);
+	if (!spec->branch[0] || spec->kind != VH_SPEC_BASE || spec->relative)
+		return vh_plan_downgrade(out, g, cur, ncur, target, ntarget);
+	memset(out, 0, sizeof(*out));
+	if (!(members = malloc((vh_graph_count(g) + 1) * sizeof(size_t))))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	rc = vh_spec_branch_members(g, spec->branch, members, &nmembers);
+	if (rc == 0)
+		rc = vh_plan_downgrade_branch(out, g, cur, ncur, members, nmembers);
+	free(members);
 	return rc;
 }
 

@@ -46,6 +46,18 @@ int vh_plan_upgrade(vh_plan *out, const vh_graph *g, const size_t *cur, size_t n
 int vh_plan_downgrade(vh_plan *out, const vh_graph *g, const size_t *cur, size_t ncur,
 		      const size_t *target, size_t ntarget);
 
+/* Plans `downgrade label@base`: every applied revision among `members`
+ * (the branch) or depending on one of them, newest first; the other
+ * branches stay. */
+int vh_plan_downgrade_branch(vh_plan *out, const vh_graph *g, const size_t *cur, size_t ncur,
+			     const size_t *members, size_t nmembers);
+
+/* The plan a command's target asks for: vh_plan_upgrade, or
+ * vh_plan_downgrade, or for `label@base` vh_plan_downgrade_branch. */
+struct vh_spec;
+int vh_plan_for_spec(vh_plan *out, const vh_graph *g, int up, const struct vh_spec *spec,
+		     const size_t *cur, size_t ncur, const size_t *target, size_t ntarget);
+
 void vh_plan_clear(vh_plan *plan);
 
 /* Reduces a set of revisions to its heads (drops any that is an ancestor of

@@ -113,6 +113,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, 
 	size_t nids = 0, *cur = NULL, *target = NULL, ntarget = 0, i, nrun = 0, nplanned;
 	double *step_ms = NULL;
 	vh_plan plan = {0};
+	vh_spec spec;
 	int rc, has_history = 0, attempt, retry;
 	double t0 = vh_clock_ms();
 
@@ -121,15 +122,12 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, 
 	r.in_txn = o->dry_run || o->single_txn;
 	if ((rc = vh_app_graph(app, &r.g)) < 0 || (rc = vh_tables_init(&r.t, app->cfg)) < 0)
 		return rc;
+	if ((rc = vh_tables_set_run(&r.t, o->tag, app->xargs, app->nxargs)) < 0)
+		goto done;
 	/* Parse before connecting: a bad spec is a usage error, whatever the
 	 * database's state. */
-	{
-		vh_spec tmp;
-		int is_range;
-
-		if ((rc = vh_spec_parse(spec_text, 0, NULL, &tmp, &is_range)) < 0)
-			goto done;
-	}
+	if ((rc = vh_spec_parse(spec_text, 0, NULL, &spec, NULL)) < 0)
+		goto done;
 	if ((rc = vh_app_conn(app, &r.conn)) < 0)
 		goto done;
 	memcpy(r.sysid, sysid, sizeof(r.sysid));
@@ -149,8 +147,7 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, 
 		goto done;
 	if ((rc = vh_run_resolve(r.g, spec_text, 0, cur, nids, &target, &ntarget)) < 0)
 		goto done;
-	rc = o->up ? vh_plan_upgrade(&plan, r.g, cur, nids, target, ntarget)
-		   : vh_plan_downgrade(&plan, r.g, cur, nids, target, ntarget);
+	rc = vh_plan_for_spec(&plan, r.g, o->up, &spec, cur, nids, target, ntarget);
 	if (rc < 0)
 		goto done;
 	if (plan.n == 0) {

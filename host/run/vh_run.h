@@ -19,6 +19,8 @@ typedef struct vh_run_opts {
 	int no_backup;        /* --no-backup */
 	int yes;              /* --yes */
 	const char *wait_for_replicas; /* --wait-for-replicas DURATION, or NULL */
+	const char *tag;      /* --tag TEXT, recorded in each history row */
+	int with_history;     /* --sql --with-history: the script writes history rows */
 } vh_run_opts;
 
 /* `vhost upgrade SPEC` / `vhost downgrade SPEC`, online or offline. */

@@ -274,14 +274,7 @@ static int finish_sql(run *r, const vh_step *s, double ms, const char *sha, int 
 		rc = append(&sql, piece);
 		free(piece);
 	}
-	row.revision = rev->id;
-	row.down_revision = rev->down_revision;
-	row.direction = s->up ? "upgrade" : "downgrade";
-	row.outcome = s->up ? "applied" : "reverted";
-	row.message = rev->message;
-	row.plugin_file = rev->path;
-	row.plugin_sha256 = sha;
-	row.duration_ms = ms;
+	vh_history_row_done(&row, rev, s->up, sha, ms);
 	if (rc == 0) {
 		piece = *r->hist_stmt ? vh_history_execute_sql(&r->t, r->hist_stmt, &row)
 				      : vh_history_insert_sql(&r->t, &row);
@@ -620,6 +613,7 @@ int vh_run__step(run *r, const vh_step *s)
 			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 			break;
 		}
+		vh_ctx_set_xargs(ctx, r->app->xargs, r->app->nxargs);
 		vh_cancel_running(1);
 		vh__running_run = r;
 		vh__running_step = s;

@@ -9,6 +9,8 @@
 
 #include "vh_db.h"
 #include "vh_error.h"
+#include "vh_json.h"
+#include "vh_revision.h"
 #include "vh_sdk_host.h"
 
 /* vh_quote_* return SDK memory (vh_free); the struct keeps libc memory so
@@ -72,6 +74,8 @@ void vh_tables_clear(vh_tables *t)
 	free(t->ht);
 	free(t->vt_display);
 	free(t->ht_display);
+	free(t->tag);
+	free(t->x_args);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -91,30 +95,12 @@ char *vh_tables_version_ddl(const vh_tables *t)
 
 static int check_shape(PGconn *conn, const vh_tables *t);
 
-int vh_tables_ensure(PGconn *conn, const vh_tables *t)
+/* The history table's DDL, idempotent (see vh_tables.h). */
+char *vh_tables_history_ddl(const vh_tables *t)
 {
-	const char *params[1] = {t->vt};
-	PGresult *res;
-	char *sql = NULL;
-	int rc, exists;
+	char *sql;
 
-	/* A version table that is not ours is refused before anything is
-	 * created next to it: a run that fails must leave the database as it
-	 * found it (tests/sh/test_badinput.sh). */
-	rc = vh_db_query(&res, conn, "looking for the version table",
-			 "SELECT to_regclass($1) IS NOT NULL", 1, params);
-	if (rc < 0)
-		return rc;
-	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	if (exists && (rc = check_shape(conn, t)) < 0)
-		return rc;
 	if (asprintf(&sql,
-		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
-		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
-		     "CREATE TABLE IF NOT EXISTS %s (\n"
-		     "    version_num VARCHAR(32) NOT NULL,\n"
-		     "    CONSTRAINT %s PRIMARY KEY (version_num));\n"
 		     "CREATE TABLE IF NOT EXISTS %s (\n"
 		     "    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
 		     "    revision varchar(32) NOT NULL,\n"
@@ -134,13 +120,94 @@ int vh_tables_ensure(PGconn *conn, const vh_tables *t)
 		     "    statement text,\n"
 		     "    attention boolean NOT NULL DEFAULT false,\n"
 		     "    vhost_version text);\n"
-		     /* columns added later: a table made by an older vhost gets them */
-		     "ALTER TABLE %s ADD COLUMN IF NOT EXISTS os_user text;\n",
-		     t->schema, t->vschema, t->vt, t->vt_pkc, t->ht, t->ht) < 0)
+		     /* Added by later versions: an older table gets them here. */
+		     "ALTER TABLE %s ADD COLUMN IF NOT EXISTS os_user text, "
+		     "ADD COLUMN IF NOT EXISTS tag text, ADD COLUMN IF NOT EXISTS x_args jsonb;\n",
+		     t->ht, t->ht) < 0)
+		return NULL;
+	return sql;
+}
+
+int vh_tables_ensure(PGconn *conn, const vh_tables *t)
+{
+	const char *params[1] = {t->vt};
+	PGresult *res;
+	char *sql = NULL, *hist;
+	int rc, exists;
+
+	/* A version table that is not ours is refused before anything is
+	 * created next to it: a run that fails must leave the database as it
+	 * found it (tests/sh/test_badinput.sh). */
+	rc = vh_db_query(&res, conn, "looking for the version table",
+			 "SELECT to_regclass($1) IS NOT NULL", 1, params);
+	if (rc < 0)
+		return rc;
+	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (exists && (rc = check_shape(conn, t)) < 0)
+		return rc;
+	if (!(hist = vh_tables_history_ddl(t)) ||
+	    asprintf(&sql,
+		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
+		     "CREATE SCHEMA IF NOT EXISTS %s;\n"
+		     "CREATE TABLE IF NOT EXISTS %s (\n"
+		     "    version_num VARCHAR(32) NOT NULL,\n"
+		     "    CONSTRAINT %s PRIMARY KEY (version_num));\n%s",
+		     t->schema, t->vschema, t->vt, t->vt_pkc, hist) < 0) {
+		free(hist);
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	free(hist);
 	rc = vh_db_exec(conn, "creating the version and history tables", sql);
 	free(sql);
 	return rc;
+}
+
+int vh_tables_set_run(vh_tables *t, const char *tag, const char *const *kv, size_t n)
+{
+	char *json = NULL;
+	size_t len = 0, i, j;
+	FILE *out;
+
+	free(t->tag);
+	free(t->x_args);
+	t->tag = t->x_args = NULL;
+	if (tag && !(t->tag = strdup(tag)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	if (!n)
+		return 0;
+	if (!(out = open_memstream(&json, &len)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	fputc('{', out);
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(kv[i], '=');
+		char *key;
+		int later = 0;
+
+		if (!eq) {
+			fclose(out);
+			free(json);
+			return vh_error_set(VH_ERR_USAGE, "-x '%s': expected KEY=VALUE", kv[i]);
+		}
+		/* As a dict: the last -x of a key is the one revisions read. */
+		for (j = i + 1; j < n && !later; j++)
+			later = strncmp(kv[j], kv[i], (size_t)(eq - kv[i]) + 1) == 0;
+		if (later || !(key = strndup(kv[i], (size_t)(eq - kv[i]))))
+			continue;
+		if (ftell(out) > 1)
+			fputs(", ", out);
+		vh_json_str(out, key);
+		fputs(": ", out);
+		vh_json_str(out, eq + 1);
+		free(key);
+	}
+	fputc('}', out);
+	if (fclose(out) != 0) {
+		free(json);
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	t->x_args = json;
+	return 0;
 }
 
 void vh_strv_free(char **v)
@@ -243,7 +310,8 @@ static int lit(char **buf, const char *value, const char *sep)
 /* The history table's columns, in the order every row's values follow. */
 #define VH__HISTORY_COLUMNS                                                                \
 	"revision, down_revision, direction, outcome, message, plugin_file, plugin_sha256, " \
-	"error, sqlstate, statement, duration_ms, attention, client_host, vhost_version, os_user"
+	"error, sqlstate, statement, duration_ms, attention, client_host, vhost_version, os_user, " \
+	"tag, x_args"
 
 /* The operating-system user running vhost, recorded next to the database
  * role (db_user): with a shared role such as "deploy", the person or
@@ -257,7 +325,7 @@ static const char *os_user(void)
 }
 
 /* `head` (which opens a parenthesis) followed by the row's values and ")". */
-static char *history_values_sql(const char *head, const vh_history_row *r)
+static char *history_values_sql(const char *head, const vh_tables *t, const vh_history_row *r)
 {
 	char host[256] = "", dur[64] = "NULL", *buf;
 
@@ -282,9 +350,23 @@ static char *history_values_sql(const char *head, const vh_history_row *r)
 		buf = next;
 	}
 	if (!buf || lit(&buf, *host ? host : NULL, ", ") || lit(&buf, VH_SDK_VERSION, ", ") ||
-	    lit(&buf, os_user(), ")"))
+	    lit(&buf, os_user(), ", ") || lit(&buf, t->tag, ", ") || lit(&buf, t->x_args, ")"))
 		return NULL;
 	return buf;
+}
+
+void vh_history_row_done(vh_history_row *row, const struct vh_revision *rev, int up,
+			 const char *sha, double ms)
+{
+	memset(row, 0, sizeof(*row));
+	row->revision = rev->id;
+	row->down_revision = rev->down_revision;
+	row->direction = up ? "upgrade" : "downgrade";
+	row->outcome = up ? "applied" : "reverted";
+	row->message = rev->message;
+	row->plugin_file = rev->path;
+	row->plugin_sha256 = sha;
+	row->duration_ms = ms;
 }
 
 char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *r)
@@ -293,7 +375,7 @@ char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *r)
 
 	if (asprintf(&head, "INSERT INTO %s (" VH__HISTORY_COLUMNS ") VALUES (", t->ht) < 0)
 		return NULL;
-	sql = history_values_sql(head, r);
+	sql = history_values_sql(head, t, r);
 	free(head);
 	return sql;
 }
@@ -304,9 +386,9 @@ char *vh_history_prepare_sql(const vh_tables *t, const char *name)
 
 	if (asprintf(&sql,
 		     "PREPARE %s (varchar, text, text, text, text, text, text, text, text, text, "
-		     "double precision, boolean, text, text, text) AS INSERT INTO %s ("
+		     "double precision, boolean, text, text, text, text, jsonb) AS INSERT INTO %s ("
 		     VH__HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-		     "$12, $13, $14, $15)",
+		     "$12, $13, $14, $15, $16, $17)",
 		     name, t->ht) < 0)
 		return NULL;
 	return sql;
@@ -316,10 +398,9 @@ char *vh_history_execute_sql(const vh_tables *t, const char *name, const vh_hist
 {
 	char *head, *sql;
 
-	(void)t;
 	if (asprintf(&head, "EXECUTE %s(", name) < 0)
 		return NULL;
-	sql = history_values_sql(head, r);
+	sql = history_values_sql(head, t, r);
 	free(head);
 	return sql;
 }

@@ -20,7 +20,16 @@ typedef struct vh_tables {
 	char *vt_display; /* schema.table as configured, for messages */
 	char *ht_display;
 	long long lock_key; /* advisory lock key, derived from vt_display */
+	/* What this run records in every history row it writes
+	 * (vh_tables_set_run): --tag, and -x as a JSON object. NULL: none. */
+	char *tag;
+	char *x_args;
 } vh_tables;
+
+/* Sets the run's --tag (copied; NULL for none) and its -x KEY=VALUE
+ * arguments (kv[0..n), recorded as a JSON object, a later key winning).
+ * Returns 0, VH_ERR_NOMEM, or VH_ERR_USAGE for an argument without '='. */
+int vh_tables_set_run(vh_tables *t, const char *tag, const char *const *kv, size_t n);
 
 /* Fills *t from the configuration. Returns 0 or VH_ERR_NOMEM. Release with
  * vh_tables_clear. */
@@ -35,6 +44,11 @@ int vh_tables_ensure(PGconn *conn, const vh_tables *t);
 /* The version table's DDL exactly as Alembic emits it for PostgreSQL (no
  * trailing semicolon); caller frees. */
 char *vh_tables_version_ddl(const vh_tables *t);
+
+/* The history table's CREATE TABLE IF NOT EXISTS, and the ALTER TABLE ...
+ * ADD COLUMN IF NOT EXISTS of the columns added since, each statement ending
+ * in ";\n"; caller frees. NULL on out of memory. */
+char *vh_tables_history_ddl(const vh_tables *t);
 
 /* Reads the version table's rows (ordered) into *ids (NULL-terminated,
  * caller frees each and the array). A missing table means no rows. A table
@@ -60,6 +74,13 @@ typedef struct vh_history_row {
 	double duration_ms;   /* < 0: NULL */
 	int attention;        /* needs an operator (interrupted non-transactional run) */
 } vh_history_row;
+
+/* Fills *row for a step that ran (or, offline, will run) `rev` up or down
+ * to completion: applied or reverted, with the plugin's SHA-256 `sha` and
+ * `ms` (< 0: NULL). The strings stay rev's and sha's. */
+struct vh_revision;
+void vh_history_row_done(vh_history_row *row, const struct vh_revision *rev, int up,
+			 const char *sha, double ms);
 
 /* An INSERT statement for `row` (no trailing semicolon), for sending in the
  * same round trip as the revision's COMMIT. Caller frees with free(). */

@@ -241,6 +241,31 @@ int vh_is_offline(const vh_ctx *ctx)
 	return !ctx || !ctx->conn;
 }
 
+void vh_ctx_set_xargs(vh_ctx *ctx, const char *const *kv, size_t n)
+{
+	if (!ctx)
+		return;
+	ctx->xargs = kv;
+	ctx->nxargs = n;
+}
+
+/* The last "key=value" wins, as a later -x overrides an earlier one. */
+const char *vh_xarg(const vh_ctx *ctx, const char *key)
+{
+	size_t i, klen;
+
+	if (!ctx || !key)
+		return NULL;
+	klen = strlen(key);
+	for (i = ctx->nxargs; i-- > 0;) {
+		const char *kv = ctx->xargs[i];
+
+		if (strncmp(kv, key, klen) == 0 && kv[klen] == '=')
+			return kv + klen + 1;
+	}
+	return NULL;
+}
+
 /* See vh_ctx_int.h: the first reason is the one worth reporting, since
  * the calls after it may only follow from it. */
 void vh_ctx__need_online(vh_ctx *ctx, const char *why)

@@ -35,6 +35,10 @@ struct vh_ctx {
 	vh_prelude_check_fn prelude_check;
 	void *prelude_user;
 	int prelude_failed;
+
+	/* -x KEY=VALUE arguments, borrowed from the host (vh_ctx_set_xargs). */
+	const char *const *xargs;
+	size_t nxargs;
 };
 
 /* Records the last error: the message from `fmt` (prefixed by nothing; the

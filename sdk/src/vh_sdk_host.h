@@ -18,6 +18,11 @@ typedef void (*vh_log_fn)(void *user, vh_log_level level, const char *revision,
 vh_ctx *vh_ctx_new(PGconn *conn, const char *schema, const char *revision_id,
 		   vh_log_fn log, void *log_user);
 
+/* Hands the context the `-x KEY=VALUE` arguments that vh_xarg() reads:
+ * `kv[0..n)` are "key=value" strings, borrowed: they must outlive the
+ * context. A later key wins over an earlier one, as in Alembic's dict. */
+void vh_ctx_set_xargs(vh_ctx *ctx, const char *const *kv, size_t n);
+
 /* Frees a context. vh_ctx_free(NULL) does nothing. */
 void vh_ctx_free(vh_ctx *ctx);
 

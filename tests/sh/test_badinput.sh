@@ -211,7 +211,7 @@ bad "spec -0" 2 "Relative revision '-0' must be a non-zero number" "${S[@]}" dow
 bad "spec head+99" 1 "Relative revision \+99 didn't produce 99 migrations" "${S[@]}" upgrade head+99
 bad "an ambiguous prefix" 1 "Multiple revisions start with '51ee': '51ee90000001', '51ee90000002'" "${S[@]}" upgrade 51ee
 bad "an unknown revision" 1 "Can't locate revision identified by 'abcdef12'" "${S[@]}" upgrade abcdef12
-bad "a branch label" 2 "branch labels are not supported" "${S[@]}" upgrade main@head
+bad "an unknown branch label" 1 "No such branch: 'main' \(neither a branch label nor a revision\)" "${S[@]}" upgrade main@head
 bad "a range online" 2 "Range revision not allowed" "${S[@]}" upgrade 51ee90000001:head
 bad "an empty spec" 2 "Invalid revision spec ''" "${S[@]}" upgrade ""
 bad "a spec over 128 characters" 2 "characters, at most 128" "${S[@]}" upgrade "$(printf 'a%.0s' $(seq 200))"

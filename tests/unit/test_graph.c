@@ -503,6 +503,7 @@ static void test_resolve_prefix(void)
 	CU_ASSERT_EQUAL(vh_spec_lookup(g, "aaaa", &idx), VH_ERR_GENERIC);
 
 	/* A current index out of range is the caller's mistake. */
+	memset(&spec, 0, sizeof(spec));
 	spec.kind = VH_SPEC_CURRENT;
 	spec.relative = 0;
 	CU_ASSERT_EQUAL(vh_spec_resolve(g, &spec, &cur, 1, out, &nout), VH_ERR_USAGE);
@@ -561,6 +562,73 @@ static void test_long_chain(void)
 	CU_ASSERT((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
 }
 
+/* Sets the last added revision's labels or dependencies from a comma list. */
+static void set_list(const char *labels, const char *deps)
+{
+	vh_revision *r = &t_revs[t_n - 1];
+
+	if (labels)
+		CU_ASSERT_EQUAL(vh_revision_split_list(labels, "t", &r->labels, &r->nlabels), 0);
+	if (deps)
+		CU_ASSERT_EQUAL(vh_revision_split_list(deps, "t", &r->depends, &r->ndepends), 0);
+}
+
+/* main: m1 -> m2 -> m3; shop: s1 (depends on m2) -> s2; as Alembic. */
+static void test_labels_and_depends(void)
+{
+	vh_graph *g = NULL;
+	size_t n;
+	const size_t *p;
+
+	add("m1", NULL, NULL);
+	set_list("main", NULL);
+	add("m2", "m1", NULL);
+	add("m3", "m2", NULL);
+	add("s1", NULL, NULL);
+	set_list("shop", "m2");
+	add("s2", "s1", NULL);
+	CU_ASSERT_EQUAL_FATAL(build(&g), 0);
+	CU_ASSERT_STRING_EQUAL(order_ids(g), "m1 m2 m3 s1 s2");
+	p = vh_graph_heads(g, &n);
+	CU_ASSERT_STRING_EQUAL(ids(g, p, n), "m3 s2");
+	p = vh_graph_bases(g, &n);
+	CU_ASSERT_STRING_EQUAL(ids(g, p, n), "m1 s1");
+	/* A dependency is no parent, but the version table moves from it. */
+	vh_graph_parents(g, (size_t)vh_graph_find(g, "s1"), &n);
+	CU_ASSERT_EQUAL(n, 0);
+	p = vh_graph_down(g, (size_t)vh_graph_find(g, "s1"), &n);
+	CU_ASSERT_STRING_EQUAL(ids(g, p, n), "m2");
+	CU_ASSERT(vh_graph_is_ancestor(g, (size_t)vh_graph_find(g, "m2"), (size_t)vh_graph_find(g, "s2")));
+	CU_ASSERT_STRING_EQUAL(vh_graph_labels(g, (size_t)vh_graph_find(g, "m3")), "main");
+	CU_ASSERT_STRING_EQUAL(vh_graph_labels(g, (size_t)vh_graph_find(g, "s2")), "shop");
+
+	CHECK_RES(g, "shop@head", "", "s2");
+	CHECK_RES(g, "main@head", "", "m3");
+	CHECK_RES(g, "shop@heads", "", "s2");
+	CHECK_RES(g, "s1@head", "", "s2");
+	CHECK_RES(g, "shop@+1", "", "s1");
+	CHECK_RES(g, "shop@+2", "", "s2");
+	CHECK_RES(g, "shop@+1", "s1", "s2");
+	CHECK_RES(g, "shop@-1", "s2 m3", "s1");
+	CHECK_RES(g, "main@-1", "s2 m3", "m2");
+	CHECK_RES(g, "shop@-1", "m3", "!Relative revision -1 didn't produce 1 migrations");
+	CHECK_RES(g, "shop@base", "s2", "");
+	CHECK_RES(g, "nope@head", "", "!No such branch: 'nope' (neither a branch label nor a revision)");
+	CHECK_RES(g, "head", "",
+		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
+	vh_graph_free(g);
+
+	/* A label used twice, or a missing dependency, names the culprit. */
+	add("a1", NULL, NULL);
+	set_list("x", NULL);
+	add("b1", NULL, NULL);
+	set_list("x", NULL);
+	expect_build_error("Branch name 'x' in revision b1 already used by revision a1 (plugins/b1.so)");
+	add("a1", NULL, NULL);
+	set_list(NULL, "zz");
+	expect_build_error("Can't locate revision identified by 'zz' (depends_on of 'a1' in plugins/a1.so)");
+}
+
 int main(void)
 {
 	static const vh_test_case tests[] = {
@@ -578,6 +646,7 @@ int main(void)
 		{"resolve_linear", test_resolve_linear},
 		{"resolve_prefix", test_resolve_prefix},
 		{"long_chain", test_long_chain},
+		{"labels_and_depends", test_labels_and_depends},
 	};
 
 	return vh_test_run_cases("graph", tests, sizeof(tests) / sizeof(tests[0]));

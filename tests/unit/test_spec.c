@@ -165,10 +165,10 @@ static void test_errors(void)
 	    "Invalid revision spec 'current': 'current' is not allowed here; use a revision id, head or base");
 	bad("current-1", VH_SPEC_ALLOW_RANGE, VH_ERR_USAGE,
 	    "Invalid revision spec 'current-1': 'current' is not allowed here; use a revision id, head or base");
-	bad("main@head", ALL, VH_ERR_USAGE,
-	    "Invalid revision spec 'main@head': branch labels are not supported; use a revision id");
-	bad("main@+1", 0, VH_ERR_USAGE,
-	    "Invalid revision spec 'main@+1': branch labels are not supported; use a revision id");
+	bad("main@", ALL, VH_ERR_USAGE,
+	    "Invalid revision spec 'main@': expected head, base or +N/-N after '@'");
+	bad("a@b@head", 0, VH_ERR_USAGE,
+	    "Invalid revision spec 'a@b@head': Character(s) '@' not allowed in revision identifier 'b@head'");
 	bad("a,b", 0, VH_ERR_USAGE,
 	    "Invalid revision spec 'a,b': Character(s) ',' not allowed in revision identifier 'a,b'");
 	bad(" head", 0, VH_ERR_USAGE,

@@ -45,7 +45,7 @@ extern "C" {
  * added. The host refuses plugins of another major, or of a newer minor than
  * its own. */
 #define VH_SDK_ABI_MAJOR 1
-#define VH_SDK_ABI_MINOR 1 /* 1: VHOST_LINT_IGNORE */
+#define VH_SDK_ABI_MINOR 2 /* 1: VHOST_LINT_IGNORE; 2: VHOST_BRANCH_LABELS, VHOST_DEPENDS_ON, vh_xarg */
 
 #define VH_SDK_VERSION "0.1.0"
 
@@ -137,6 +137,24 @@ typedef struct vh_abi_desc {
 #define VHOST_DESCRIPTION(text)                                                \
 	VH__EXPORT const char revision_description[] = text
 
+/* VHOST_BRANCH_LABELS("shop")  (ABI 1.2)
+ *
+ * Optional: names the branch this revision starts (Alembic's branch_labels),
+ * several separated by commas. The label then stands for the branch in
+ * specs: `upgrade shop@head`, `downgrade shop@-1`, `downgrade shop@base`.
+ * Labels follow the rules of ids and must not clash with one. */
+#define VHOST_BRANCH_LABELS(labels)                                            \
+	VH__EXPORT const char revision_branch_labels[] = labels
+
+/* VHOST_DEPENDS_ON("ae1027a6acf")  (ABI 1.2)
+ *
+ * Optional: revisions (ids or branch labels, comma-separated) of other
+ * branches that must be applied before this one (Alembic's depends_on).
+ * They are not parents: the revision stays on its own branch, but upgrading
+ * to it applies them first, and downgrading them reverts it first. */
+#define VHOST_DEPENDS_ON(revs)                                                 \
+	VH__EXPORT const char revision_depends_on[] = revs
+
 /* VHOST_VERIFY(fn)
  *
  * Optional: a function `int verify(vh_ctx *ctx)` that checks the upgrade took
@@ -214,6 +232,12 @@ const char *vh_revision_id(const vh_ctx *ctx);
 
 /* 1 when rendering an offline script (--sql), 0 when connected. */
 int vh_is_offline(const vh_ctx *ctx);
+
+/* The value of `-x KEY=VALUE` given on the command line for `key`
+ * (Alembic's context.get_x_argument(as_dictionary=True)), or NULL when it was
+ * not given. For data migrations that take a batch size or a tenant filter.
+ * Owned by the context. (ABI 1.2) */
+const char *vh_xarg(const vh_ctx *ctx, const char *key);
 
 /* The raw libpq connection, for what the helpers don't cover (COPY, binary
  * parameters). NULL offline: a revision that needs it cannot be rendered as a
