@@ -53,7 +53,7 @@ static void child_direction(FILE *f, const vh_plugin *p, const vh_revision *rev,
 {
 	vh_ctx *ctx = NULL;
 	const char *online = NULL;
-	int rc = vh_offline_record(p, rev, schema, up, &ctx);
+	int rc = vh_offline_record(p, rev, schema, up, NULL, 0, &ctx);
 
 	if (!ctx) {
 		put_str(f, "2");

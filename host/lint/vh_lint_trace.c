@@ -114,7 +114,7 @@ static int run_rev(tracer *t, const vh_revision *rev, int measure)
 
 	if ((rc = vh_plugin_open(&p, rev)) < 0)
 		return rc;
-	rc = vh_offline_record(&p, rev, t->schema, 1, &ctx);
+	rc = vh_offline_record(&p, rev, t->schema, 1, NULL, 0, &ctx);
 	if (ctx && !vh_ctx_needs_online(ctx, &online) && rc == 0)
 		rc = vh_lint_parse(&sql, vh_ctx_script(ctx));
 	else if (ctx)

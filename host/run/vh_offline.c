@@ -104,10 +104,12 @@ static int resolve_side(const vh_graph *g, const vh_spec *spec, const char *text
 }
 
 int vh_offline_record(const vh_plugin *p, const vh_revision *rev, const char *schema, int up,
-		      vh_ctx **out)
+		      const char *const *xargs, size_t nxargs, vh_ctx **out)
 {
 	if (!(*out = vh_ctx_new(NULL, schema, rev->id, NULL, NULL)))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	/* a revision reads -x offline too, so the script is what it would run */
+	vh_ctx_set_xargs(*out, xargs, nxargs);
 	return up ? p->upgrade(*out) : p->downgrade(*out);
 }
 
@@ -146,7 +148,7 @@ static int render_step(emit *e, const vh_step *s)
 
 	if ((rc = vh_plugin_open(&p, rev)) < 0)
 		return rc;
-	rc = vh_offline_record(&p, rev, e->cfg->schema, s->up, &ctx);
+	rc = vh_offline_record(&p, rev, e->cfg->schema, s->up, e->app->xargs, e->app->nxargs, &ctx);
 	if (!ctx) {
 		vh_plugin_close(&p);
 		return rc;

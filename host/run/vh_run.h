@@ -40,13 +40,15 @@ int vh_offline_plan(vh_plan *plan, const vh_graph *g, const char *spec, int up, 
 
 /* Runs one revision's upgrade (up) or downgrade against a new recording
  * context, for `--sql` and `vhost lint`. Returns what the revision
- * returned, or VH_ERR_NOMEM with *out NULL; *out is the caller's
+ * returned, or VH_ERR_NOMEM with *out NULL; the revision reads `xargs` (-x)
+ * through vh_xarg(); *out is the caller's
  * (vh_ctx_free), to read the script and vh_ctx_needs_online() from. */
 struct vh_plugin;
 struct vh_ctx;
 struct vh_revision;
 int vh_offline_record(const struct vh_plugin *p, const struct vh_revision *rev,
-		      const char *schema, int up, struct vh_ctx **out);
+		      const char *schema, int up, const char *const *xargs, size_t nxargs,
+		      struct vh_ctx **out);
 
 /* Maps version-table rows to graph indexes. An id no plugin provides is
  * Alembic's "Can't locate revision identified by 'x'" with what to do. *out
