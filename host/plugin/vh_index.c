@@ -444,6 +444,11 @@ int vh_index_fill(const vh_index *ix, const char *name, const vh_file_id *id,
 		if (e->str[i] && !(*slot = strdup(e->str[i])))
 			return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	}
+	/* checked when the plugin was read: a failure here is an edited index */
+	if (vh_revision_split_list(rev->labels_text, name, &rev->labels, &rev->nlabels) < 0 ||
+	    vh_revision_split_list(rev->depends_text, name, &rev->depends, &rev->ndepends) < 0)
+		return vh_error_set(VH_ERR_GENERIC, "plugin index: bad branch labels or dependencies "
+				    "for %s (remove the index to rebuild it)", name);
 	rev->flags = e->flags;
 	rev->abi_major = e->abi_major;
 	rev->abi_minor = e->abi_minor;

@@ -18,11 +18,13 @@
 
 /* The string fields of a revision (members of vh_revision) the index
  * keeps. New string metadata read in vh_meta.c (a VHOST_* declaration) gets
- * one X(member) here and nothing else: the header line lists these names,
+ * one X(member) here (a comma list is kept as its text and split again in
+ * vh_index_fill): the header line lists these names,
  * so an index written with other fields is ignored and rewritten, never
  * misread. A field of another kind needs a column in vh__put_entry and
  * vh__parse_entry and a new VH__MAGIC version. */
-#define VH__INDEX_STRS(X) X(id) X(down_revision) X(message) X(description)
+#define VH__INDEX_STRS(X)                                                                \
+	X(id) X(down_revision) X(message) X(description) X(labels_text) X(depends_text)
 
 enum {
 #define VH__X_ENUM(f) VH__S_##f,

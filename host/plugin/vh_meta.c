@@ -114,18 +114,16 @@ static int vh__opt_str(const vh_elf *e, int k, char **out)
 }
 
 /* Reads the optional comma list k (branch labels, dependencies) into
- * (*out, *n), each name checked as an id. */
-static int vh__opt_list(const vh_elf *e, int k, char ***out, size_t *n)
+ * (*out, *n), each name checked as an id; *text keeps it as declared. */
+static int vh__opt_list(const vh_elf *e, int k, char **text, char ***out, size_t *n)
 {
-	char *text = NULL, what[512];
+	char what[512];
 	int error;
 
-	if ((error = vh__opt_str(e, k, &text)) < 0 || !text)
+	if ((error = vh__opt_str(e, k, text)) < 0 || !*text)
 		return error;
 	snprintf(what, sizeof(what), "%s: %s", e->path, vh__syms[k].name);
-	error = vh_revision_split_list(text, what, out, n);
-	free(text);
-	return error;
+	return vh_revision_split_list(*text, what, out, n);
 }
 
 /* Reads everything the loader needs once the symbols are found, checking in
@@ -203,8 +201,10 @@ static int vh__read_revision(vh_elf *e, vh_revision *out)
 		return error;
 	if (!out->message && !(out->message = strdup("")))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	if ((error = vh__opt_list(e, VH__S_LABELS, &out->labels, &out->nlabels)) < 0 ||
-	    (error = vh__opt_list(e, VH__S_DEPENDS, &out->depends, &out->ndepends)) < 0)
+	if ((error = vh__opt_list(e, VH__S_LABELS, &out->labels_text, &out->labels,
+				  &out->nlabels)) < 0 ||
+	    (error = vh__opt_list(e, VH__S_DEPENDS, &out->depends_text, &out->depends,
+				  &out->ndepends)) < 0)
 		return error;
 
 	s = &e->sym[VH__S_NONTX];

@@ -32,6 +32,8 @@ void vh_revision_clear(vh_revision *rev)
 	free(rev->file);
 	vh_revision_free_list(rev->labels, rev->nlabels);
 	vh_revision_free_list(rev->depends, rev->ndepends);
+	free(rev->labels_text);
+	free(rev->depends_text);
 	memset(rev, 0, sizeof(*rev));
 }
 

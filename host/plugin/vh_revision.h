@@ -52,6 +52,10 @@ typedef struct vh_revision {
 	size_t nlabels;
 	char **depends;      /* VHOST_DEPENDS_ON: ids or branch labels */
 	size_t ndepends;
+	/* the two lists as declared, NULL when absent: what the plugin index
+	 * keeps (vh_index_fill splits them again) */
+	char *labels_text;
+	char *depends_text;
 	unsigned abi_major, abi_minor;
 	unsigned flags;      /* VH_REV_* */
 	vh_plugin_file *file; /* NULL unless it came from the loader */

@@ -487,16 +487,14 @@ int vh_spec_resolve(const vh_graph *g, const vh_spec *spec, const size_t *cur,
 	case VH_SPEC_HEAD:
 		set = vh_graph_heads(g, &nset);
 		if (nset > 1) {
-			/* Alembic's wording, with what vhost accepts in place of
-			 * its '<branchname>@head': the heads by id. A new way to
-			 * name a head (a branch label) goes in as one more
-			 * choice in this list. */
+			/* Alembic's wording, with the heads by id added: a
+			 * chain without branch labels has no '<branchname>'. */
 			vh__list_ids(g, set, nset, list, sizeof(list));
 			return vh_error_set(VH_ERR_GENERIC,
 					    "Multiple head revisions are present for given argument "
 					    "'head'; please specify a specific target revision (one of "
-					    "the heads: %s; 'vhost heads' lists them), or 'heads' for "
-					    "all heads",
+					    "the heads: %s; 'vhost heads' lists them), '<branchname>@head' "
+					    "to narrow to a specific head, or 'heads' for all heads",
 					    list);
 		}
 		break;

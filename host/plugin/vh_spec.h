@@ -64,7 +64,8 @@ int vh_spec_lookup(const vh_graph *g, const char *id_or_prefix, size_t *out);
  *   (and likewise at a branch point, several bases, several current heads)
  *   "Multiple head revisions are present for given argument 'head'; please
  *    specify a specific target revision (one of the heads: 'aaaa', 'bbbb';
- *    'vhost heads' lists them), or 'heads' for all heads"
+ *    'vhost heads' lists them), '<branchname>@head' to narrow to a specific
+ *    head, or 'heads' for all heads"
  * Returns 0 or a negative code with the message set. */
 int vh_spec_resolve(const vh_graph *g, const vh_spec *spec, const size_t *cur,
 		    size_t ncur, size_t *out, size_t *nout);

@@ -89,7 +89,11 @@ static int lease_try_once(void *user, PGconn *conn)
 		if (st == PGRES_TUPLES_OK && PQntuples(res) == 1 && PQnfields(res) == 1 &&
 		    strcmp(PQfname(res, 0), "token") == 0)
 			got = 1;
-		else if (st == PGRES_FATAL_ERROR && state && strcmp(state, "55P03") == 0)
+		else if (st == PGRES_FATAL_ERROR && state &&
+			 (strcmp(state, "55P03") == 0 || strcmp(state, "23505") == 0))
+			/* 23505: CREATE ... IF NOT EXISTS is not safe against a
+			 * concurrent creation of the same schema (the catalogs'
+			 * unique index says so): someone else made it, try again */
 			busy = 1;
 		else if (st == PGRES_FATAL_ERROR && rc == 0)
 			rc = vh_db_error(conn, res, "taking the migration lock");

@@ -35,7 +35,7 @@ ROUNDS=${TOPO_ROUNDS:-10}
 PAUSE_MS=200
 db=topo_fo
 HEAD=51ee90000006
-printf '[vhost]\nreconnect_timeout = 60s\n' >"$VH_T_TMP/fo.ini"
+printf '[vhost]\nreconnect_timeout = 60s\nlint = off\n' >"$VH_T_TMP/fo.ini"
 VS=(-c "$VH_T_TMP/fo.ini" --plugin-dir "$VHOST_FIXTURE_DIR/rely_sleep" --schema fo
   --dsn "host=$A,$B port=$PA,$PB user=postgres dbname=$db target_session_attrs=read-write connect_timeout=5")
 

@@ -268,9 +268,9 @@ static void test_branch_and_merge(void)
 
 	/* Resolving on a branched graph. */
 	CHECK_RES(g, "head", "",
-		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision (one of the heads: 'mmmm', 'xxxx'; 'vhost heads' lists them), or 'heads' for all heads");
+		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision (one of the heads: 'mmmm', 'xxxx'; 'vhost heads' lists them), '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
 	CHECK_RES(g, "head-1", "",
-		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision (one of the heads: 'mmmm', 'xxxx'; 'vhost heads' lists them), or 'heads' for all heads");
+		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision (one of the heads: 'mmmm', 'xxxx'; 'vhost heads' lists them), '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
 	CHECK_RES(g, "heads", "", "mmmm xxxx");
 	CHECK_RES(g, "current", "mmmm xxxx", "mmmm xxxx");
 	CHECK_RES(g, "aaaa+1", "",
@@ -615,7 +615,7 @@ static void test_labels_and_depends(void)
 	CHECK_RES(g, "shop@base", "s2", "");
 	CHECK_RES(g, "nope@head", "", "!No such branch: 'nope' (neither a branch label nor a revision)");
 	CHECK_RES(g, "head", "",
-		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
+		  "!Multiple head revisions are present for given argument 'head'; please specify a specific target revision (one of the heads: 'm3', 's2'; 'vhost heads' lists them), '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
 	vh_graph_free(g);
 
 	/* A label used twice, or a missing dependency, names the culprit. */
