@@ -97,6 +97,28 @@ void vh_cancel_disarm(void)
 	PQfreeCancel(c);
 }
 
+int vh_cancel_refresh(PGconn *conn)
+{
+	PGcancel *fresh, *old;
+	sigset_t block, was;
+
+	if (!vh__armed)
+		return 0;
+	if (!(fresh = PQgetCancel(conn)))
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	/* the handlers read vh__cancel: swap it with them held off */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, &was);
+	old = vh__cancel;
+	vh__cancel = fresh;
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	PQfreeCancel(old);
+	return 0;
+}
+
 void vh_cancel_running(int on)
 {
 	vh__running = on;

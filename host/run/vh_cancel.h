@@ -22,6 +22,10 @@ int vh_cancel_arm(PGconn *conn);
  * when not armed. */
 void vh_cancel_disarm(void);
 
+/* After a reconnect (failover): the cancel requests go to the new
+ * backend. Does nothing when not armed. Returns 0 or VH_ERR_NOMEM. */
+int vh_cancel_refresh(PGconn *conn);
+
 /* Whether a revision is running now: only then are cancel requests sent
  * (never while the runner rolls back, records or unlocks). */
 void vh_cancel_running(int on);

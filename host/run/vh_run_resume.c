@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vh_cancel.h"
 #include "vh_db.h"
 #include "vh_error.h"
 
@@ -106,7 +107,8 @@ int vh_run__reconnect(vh_app *app, PGconn *conn, char sysid_was[32], char tli_wa
 	}
 	snprintf(tli_was, 32, "%s", tli);
 	snprintf(sysid_was, 32, "%s", sysid);
-	return 0;
+	/* Ctrl-C and SIGTERM must now cancel on the server we reached */
+	return vh_cancel_refresh(conn);
 }
 
 int vh_run__resume(run *r, vh_plan *plan, const vh_step *lost, const size_t *target,
