@@ -161,6 +161,11 @@ int vh_lock_take(vh_lock *l, vh_app *app, PGconn *conn, const vh_tables *t, int 
 	long long pid;
 	int rc, got, pooled;
 
+	/* `l` is zeroed by the caller, or left by an earlier take (the
+	 * single-transaction retry takes it again): drop what that kept */
+	free(l->table);
+	free(l->fence);
+	free(l->what);
 	memset(l, 0, sizeof(*l));
 	l->key = t->lock_key;
 	if (!(l->what = strdup(t->vt_display)))

@@ -46,7 +46,8 @@ typedef struct vh_lock {
  * which. `xact`: the caller wants a transaction open on return (dry runs,
  * --single-transaction), holding a transaction-scoped lock when there is no
  * pooler. Waits up to migration_lock_wait, saying once on stderr (unless
- * quiet) who holds it. Returns 0 or the error; *l is the caller's, given
+ * quiet) who holds it. Returns 0 or the error; *l (zeroed, or from an earlier
+ * take, whose strings are freed) is the caller's, given
  * back with vh_lock_release even on failure. */
 int vh_lock_take(vh_lock *l, vh_app *app, PGconn *conn, const vh_tables *t, int xact);
 
