@@ -91,16 +91,36 @@ int vh_db_connect(PGconn **out, const vh_config *cfg)
 	return 0;
 }
 
+/* An error libpq made itself (no SQLSTATE) while the connection still reads
+ * as OK: libpq can report "server closed the connection unexpectedly" from
+ * a failed send and leave PQstatus at CONNECTION_OK until the next read.
+ * An empty query settles it (it runs even in an aborted transaction), so
+ * that callers deciding whether to reconnect (reconnect_timeout) see the
+ * truth. Not in pipeline mode, where only the pipeline may send. */
+static void confirm_lost(PGconn *conn)
+{
+	if (PQstatus(conn) != CONNECTION_OK || PQpipelineStatus(conn) != PQ_PIPELINE_OFF ||
+	    PQtransactionStatus(conn) == PQTRANS_ACTIVE)
+		return;
+	PQclear(PQexec(conn, ""));
+}
+
 int vh_db_error(PGconn *conn, const PGresult *res, const char *what)
 {
 	const char *msg = NULL, *state = NULL;
+	char own[1024];
 
 	if (res) {
 		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	}
-	if (!msg || !*msg)
-		msg = PQerrorMessage(conn);
+	if (!msg || !*msg) {
+		/* Copied: the probe below rewrites the connection's message. */
+		snprintf(own, sizeof(own), "%s", PQerrorMessage(conn));
+		msg = own;
+	}
+	if (!state)
+		confirm_lost(conn);
 	if (!state && PQstatus(conn) != CONNECTION_OK)
 		state = "08006";
 	snprintf(vh__sqlstate, sizeof(vh__sqlstate), "%s", state ? state : "");

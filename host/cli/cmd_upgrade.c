@@ -61,6 +61,11 @@ int vh_cmd_parse_run(int argc, char **argv, vh_run_opts *o, const char **spec, c
 	return 0;
 }
 
+static int upgrade_gate(vh_app *app, const char *spec)
+{
+	return vh_lint_gate(app, spec, 0, NULL);
+}
+
 int vh_cmd_upgrade(vh_app *app, int argc, char **argv)
 {
 	vh_run_opts o = {0};
@@ -71,8 +76,8 @@ int vh_cmd_upgrade(vh_app *app, int argc, char **argv)
 	if ((rc = vh_cmd_parse_run(argc, argv, &o, &spec, "head")) < 0)
 		return rc;
 	/* The `lint` setting: look at what is about to run before it runs
-	 * (not for --sql, which runs nothing). */
-	if (!o.sql && (rc = vh_lint_gate(app, spec, 0, NULL)) < 0)
-		return rc;
+	 * (not for --sql, which runs nothing). Inside the run, so that a
+	 * failover while lint looks is reconnected like any other. */
+	o.gate = upgrade_gate;
 	return vh_run(app, spec, &o);
 }

@@ -105,7 +105,7 @@ static int retry_plan(run *r, int attempt, char **ids, size_t nids)
  * whole run can start over; sysid and tli then hold the server's identity
  * as read at the start, for checking the reconnect. */
 static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, int *again,
-		      char sysid[32], char tli[32])
+		      int *gated, char sysid[32], char tli[32])
 {
 	run r = {0};
 	int started = 0;
@@ -132,8 +132,14 @@ static int run_online(vh_app *app, const char *spec_text, const vh_run_opts *o, 
 		goto done;
 	memcpy(r.sysid, sysid, sizeof(r.sysid));
 	memcpy(r.tli, tli, sizeof(r.tli));
-	if ((!*r.sysid && (rc = vh_run__remember_server(&r)) < 0) ||
-	    (rc = vh_lock_take(&r.lock, app, r.conn, &r.t, r.in_txn)) < 0 ||
+	if (!*r.sysid && (rc = vh_run__remember_server(&r)) < 0)
+		goto done;
+	if (o->gate && !*gated) {
+		if ((rc = o->gate(app, spec_text)) < 0)
+			goto done;
+		*gated = 1;
+	}
+	if ((rc = vh_lock_take(&r.lock, app, r.conn, &r.t, r.in_txn)) < 0 ||
 	    (rc = vh_run__settings(&r)) < 0)
 		goto done;
 	/* Nothing is created until there is a plan to run: a bad spec, an
@@ -301,11 +307,12 @@ int vh_run(vh_app *app, const char *spec, const vh_run_opts *o)
 	/* A failover before anything committed: start over on the server
 	 * the reconnect finds (vh_run_resume.c resumes one inside a run). */
 	char sysid[32] = "", tli[32] = "";
+	int gated = 0;
 
 	for (int tries = 0;; tries++) {
 		int again = 0;
 
-		rc = run_online(app, spec, &opts, &again, sysid, tli);
+		rc = run_online(app, spec, &opts, &again, &gated, sysid, tli);
 		if (rc >= 0 || !again || app->cfg->reconnect_timeout <= 0 || tries >= 10)
 			return rc;
 		if (!app->quiet)

@@ -21,6 +21,11 @@ typedef struct vh_run_opts {
 	const char *wait_for_replicas; /* --wait-for-replicas DURATION, or NULL */
 	const char *tag;      /* --tag TEXT, recorded in each history row */
 	int with_history;     /* --sql --with-history: the script writes history rows */
+	/* Called once per online run on the open connection, after the
+	 * server's identity is noted and before the lock is taken (the lint
+	 * gate, which lives above this layer): a failover while it runs is
+	 * retried like any other before the first revision. < 0 stops the run. */
+	int (*gate)(vh_app *app, const char *spec);
 } vh_run_opts;
 
 /* `vhost upgrade SPEC` / `vhost downgrade SPEC`, online or offline. */

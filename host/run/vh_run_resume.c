@@ -97,9 +97,12 @@ int vh_run__reconnect(vh_app *app, PGconn *conn, char sysid_was[32], char tli_wa
 	if (!app->quiet) {
 		char *target = vh_db_describe(conn);
 
-		fprintf(stderr, "Reconnected to %s after %.1f s (attempt %d), the same cluster",
-			target ? target : "the server", (vh_clock_ms() - start) / 1000.0, attempt);
-		if (strcmp(tli, tli_was) != 0)
+		/* Lost before the identity was read: nothing to compare with,
+		 * and nothing had run, so say no more than is known. */
+		fprintf(stderr, "Reconnected to %s after %.1f s (attempt %d)%s",
+			target ? target : "the server", (vh_clock_ms() - start) / 1000.0, attempt,
+			*sysid_was ? ", the same cluster" : "");
+		if (*tli_was && strcmp(tli, tli_was) != 0)
 			fprintf(stderr, "; its timeline changed from %s to %s (a standby was promoted)",
 				tli_was, tli);
 		fprintf(stderr, ".\n");
