@@ -34,6 +34,7 @@ const char *const vh_catalog_sql[] = {
 	"   FROM pg_inherits i WHERE i.inhrelid = c.oid LIMIT 1) || ' '"
 	"   || pg_get_expr(c.relpartbound, c.oid) END,"
 	"  CASE WHEN c.relrowsecurity THEN 'row level security' END,"
+	"  CASE WHEN c.relforcerowsecurity THEN 'force row level security' END,"
 	"  CASE WHEN c.relkind IN ('v', 'm') THEN 'as '"
 	"   || rtrim(btrim(regexp_replace(pg_get_viewdef(c.oid, true), '\\s+', ' ', 'g')), ';') END,"
 	"  CASE WHEN c.relkind = 'S' THEN (SELECT format('%s start %s increment %s min %s max %s%s',"

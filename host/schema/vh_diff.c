@@ -177,6 +177,8 @@ int vh_diff_compute(vh_diff **out, const vh_ischema *from, const vh_ischema *to)
 	}
 	if (!b.oom)
 		vh_diff_objects(&b, from, to);
+	if (!b.oom)
+		vh_diff_acl(&b, from, to);
 	free(b.rekey);
 	if (b.oom) {
 		vh_diff_free(b.d);

@@ -73,6 +73,13 @@ void vh_diff_objects(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *t
 void vh_diff_enum(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
 		  const vh_iobject *t);
 
+/* Row level security, policies and privileges (vh_diff_acl.c): policies
+ * dropped and privileges revoked before everything (phase 0), switches,
+ * policies and their comments after everything else, grants last. */
+enum { PH_DROP_POLICY = 0, PH_POLICY = PH_COMMENT + 1, PH_GRANT };
+int vh_diff_acl_kind(vh_iobj_kind k);
+void vh_diff_acl(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to);
+
 /* Tables (vh_diff_tables.c). */
 void vh_diff_create_table(vh_dbuilder *b, const vh_itable *t);
 void vh_diff_drop_table(vh_dbuilder *b, const vh_itable *t);

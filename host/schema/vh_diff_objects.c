@@ -270,7 +270,10 @@ void vh_diff_objects(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *t
 			: strcmp(f->name, t->name) != 0 ? strcmp(f->name, t->name)
 			: f->kind == VH_IOBJ_TRIGGER ? strcmp(f->table, t->table) : 0;
 
-		if (c < 0) {
+		if ((f && vh_diff_acl_kind(f->kind)) || (t && vh_diff_acl_kind(t->kind))) {
+			i += f && vh_diff_acl_kind(f->kind); /* vh_diff_acl.c's */
+			j += t && vh_diff_acl_kind(t->kind);
+		} else if (c < 0) {
 			drop_object(b, f, VH_OP_REMOVE_OBJECT, NULL);
 			i++;
 		} else if (c > 0) {

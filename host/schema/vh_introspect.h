@@ -74,7 +74,11 @@ typedef enum vh_iobj_kind {
 	VH_IOBJ_SEQUENCE,
 	VH_IOBJ_FUNCTION,
 	VH_IOBJ_VIEW,
-	VH_IOBJ_TRIGGER
+	VH_IOBJ_TRIGGER,
+	/* vh_introspect_acl.c, diffed by vh_diff_acl.c: */
+	VH_IOBJ_RLS,    /* a table's ENABLE/FORCE ROW LEVEL SECURITY */
+	VH_IOBJ_POLICY, /* name "p ON t" */
+	VH_IOBJ_GRANT   /* one privilege of one grantee on one object */
 } vh_iobj_kind;
 
 typedef struct vh_iobject {

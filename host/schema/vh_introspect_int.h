@@ -53,6 +53,15 @@ int vh_ireader_indexes(vh_ireader *r);
  * one query each, into r->s->objs sorted by kind and name. */
 int vh_ireader_objects(vh_ireader *r);
 
+/* Runs `sql` (the columns of a vh_iobject: kind, what, name, table, def,
+ * create, drop, extra, comment, oid) and appends its rows to r->s->objs,
+ * unsorted; `kind` >= 0 overrides the first column. */
+int vh_ireader_add_objects(vh_ireader *r, const char *sql, int kind);
+
+/* Row-level security, policies and privileges (vh_introspect_acl.c),
+ * appended by vh_ireader_objects before it sorts. */
+int vh_ireader_acl(vh_ireader *r);
+
 /* The part of pg_get_indexdef's text after the table name ("USING btree
  * (a) WHERE ..."): a pointer into `def`, or `def` itself when it is not
  * shaped as expected. */

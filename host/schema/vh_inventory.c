@@ -11,7 +11,8 @@
 
 /* Catalog kinds with operations of their own in the diff. */
 static const char *const modelled_kinds[] = {
-	"view", "materialized view", "enum", "function", "procedure", "trigger", "sequence", NULL,
+	"view", "materialized view", "enum", "function", "procedure", "trigger", "sequence",
+	"policy", NULL,
 };
 
 int vh_inventory_modelled_kind(const char *kind)
@@ -93,7 +94,7 @@ static int default_grant(const inv *v, const vh_catalog_entry *e, const vh_catal
 static int comment_modelled(const inv *v, const char *name)
 {
 	static const char *const kinds[] = {"sequence ", "function ", "procedure ",
-					    "trigger ", "index ", NULL};
+					    "trigger ", "index ", "policy ", NULL};
 	size_t i;
 
 	if (!strchr(name, ' ')) {
@@ -114,14 +115,73 @@ static int comment_modelled(const inv *v, const char *name)
 						  vh_catalog_find(v->to, "enum", name + 5));
 }
 
+/* `def` without its row level security words (vh_diff_acl.c's), into
+ * `out`; 0 when it does not fit. */
+static int without_rls(char *out, size_t size, const char *def)
+{
+	static const char *const words[] = {"force row level security", "row level security"};
+	size_t i, n;
+	char *p;
+
+	if (strlen(def) >= size)
+		return 0;
+	strcpy(out, def);
+	for (i = 0; i < 2; i++)
+		while ((p = strstr(out, words[i])) != NULL) {
+			n = strlen(words[i]) + (p[strlen(words[i])] == ' ');
+			memmove(p, p + n, strlen(p + n) + 1);
+		}
+	for (n = strlen(out); n && out[n - 1] == ' '; n--)
+		out[n - 1] = '\0';
+	return 1;
+}
+
+/* A privilege (vh_diff_acl.c's): on a relation that is not a foreign
+ * table, or a function or procedure (not an aggregate): "obj to role". */
+static int privilege_modelled(const inv *v, const vh_catalog_entry *e)
+{
+	static const char *const routines[] = {"function", "procedure"};
+	const char *to = NULL, *p = e->name;
+	char name[512];
+	size_t len, i;
+
+	while ((p = strstr(p, " to ")) != NULL)
+		to = p++;
+	if (!to || (len = (size_t)(to - e->name)) >= sizeof(name))
+		return 0;
+	memcpy(name, e->name, len);
+	name[len] = '\0';
+	if (strcmp(e->kind, "routine privilege") != 0) {
+		if (strcmp(e->kind, "column privilege") == 0)
+			name[strcspn(name, ".")] = '\0';
+		return !vh_catalog_find(v->from, "foreign table", name) &&
+		       !vh_catalog_find(v->to, "foreign table", name);
+	}
+	for (i = 0; i < 2; i++)
+		if (vh_catalog_find(v->from, routines[i], name) ||
+		    vh_catalog_find(v->to, routines[i], name))
+			return 1;
+	return 0;
+}
+
 /* 1 when the diff generates this difference. */
 static int modelled(const inv *v, const vh_catalog_entry *a, const vh_catalog_entry *b)
 {
 	const vh_catalog_entry *e = a ? a : b;
 	const char *k = e->kind;
 
+	if (strcmp(k, "table") == 0 && a && b) {
+		char x[512], y[512];
+
+		return without_rls(x, sizeof(x), a->def) && without_rls(y, sizeof(y), b->def) &&
+		       strcmp(x, y) == 0;
+	}
 	if (strcmp(k, "table") == 0)
 		return !(a && b) && !strstr(e->def, "partition");
+	if (strcmp(k, "privilege") == 0 || strcmp(k, "column privilege") == 0)
+		return privilege_modelled(v, e);
+	if (strcmp(k, "routine privilege") == 0 && privilege_modelled(v, e))
+		return 1;
 	if (strcmp(k, "column") == 0 || strcmp(k, "constraint") == 0 || strcmp(k, "index") == 0 ||
 	    (strcmp(k, "trigger") == 0 && vh_inventory_modelled_kind(k)))
 		return owner_modelled(v, e->name, strcspn(e->name, "."), 0);

@@ -1,0 +1,11 @@
+CREATE TABLE docs (id int PRIMARY KEY, title text, secret text);
+CREATE SEQUENCE doc_ids;
+CREATE VIEW v_docs AS SELECT id, title FROM docs;
+CREATE FUNCTION doc_count() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM docs';
+CREATE FUNCTION guarded() RETURNS integer LANGUAGE sql AS 'SELECT 1';
+CREATE TABLE gone (id int);
+GRANT SELECT, INSERT ON docs TO vh_test_reader;
+GRANT SELECT ON v_docs TO vh_test_writer WITH GRANT OPTION;
+GRANT UPDATE (title) ON docs TO vh_test_writer;
+GRANT SELECT ON gone TO vh_test_reader;
+REVOKE EXECUTE ON FUNCTION guarded() FROM PUBLIC;
