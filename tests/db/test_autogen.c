@@ -50,7 +50,9 @@ static const ag_case ag_cases[] = {
 	{"19_functions", -1, "CREATE OR REPLACE FUNCTION add_one(i integer)", "DROP PROCEDURE fresh(IN n integer)"},
 	{"20_triggers", -1, "ALTER TABLE u DISABLE TRIGGER trg_off", "DROP TRIGGER trg_bump ON u"},
 	{"21_view_dependencies", -1, "DROP VIEW v_over", "CREATE VIEW v_amount AS"},
-	{"22_all_kinds", -1, "CREATE MATERIALIZED VIEW event_owners AS", "DROP TYPE status"},
+	{"22_all_kinds", -1,
+	 "CREATE POLICY p_live ON docs AS PERMISSIVE FOR SELECT TO vh_test_reader USING (can_read(status))",
+	 "DROP TYPE status"},
 	{"30_privileges", 1, "GRANT DELETE ON TABLE fresh TO \\\"vh_test_Mixed Case\\\"",
 	 "GRANT INSERT ON TABLE docs TO vh_test_reader"},
 	{"31_row_level_security", 1, "ALTER TABLE a ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
@@ -60,6 +62,8 @@ static const ag_case ag_cases[] = {
 	{"33_policy_dependencies", 0, "DROP POLICY p_old ON docs", "DROP POLICY p_new ON docs"},
 	{"34_policy_comments", 0, "COMMENT ON POLICY p_a ON docs IS 'new comment, it''s quoted'",
 	 "COMMENT ON POLICY p_c ON docs IS 'goes'"},
+	{"35_privileges_recreated", 2, "GRANT SELECT (id) ON TABLE v TO vh_test_writer",
+	 "REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC"},
 };
 #define AG_NCASES (sizeof(ag_cases) / sizeof(*ag_cases))
 
@@ -210,6 +214,7 @@ AG_TEST(23)
 AG_TEST(24)
 AG_TEST(25)
 AG_TEST(26)
+AG_TEST(27)
 
 static void (*const ag_tests[])(void) = {
 	test_case_0, test_case_1, test_case_2,  test_case_3,  test_case_4,
@@ -218,6 +223,7 @@ static void (*const ag_tests[])(void) = {
 	test_case_15, test_case_16, test_case_17, test_case_18, test_case_19,
 	test_case_20, test_case_21,
 	test_case_22, test_case_23, test_case_24, test_case_25, test_case_26,
+	test_case_27,
 };
 
 /* tests/autogen/unmodelled: only kinds autogenerate does not generate

@@ -1,8 +1,9 @@
 -- Every kind at once: an enum used by a column, a sequence used by a
 -- default, a function a trigger calls, a view over a partitioned table, a
 -- materialized view over the view, a policy that uses a function (the
--- partitioned table and the policy stay as they are: vhost does not
--- generate those kinds, see docs/autogenerate.md).
+-- partitioned table and that policy stay as they are), a new policy that
+-- uses a new function over the new enum column, and grants on the view and
+-- on columns.
 CREATE TYPE status AS ENUM ('draft', 'live');
 CREATE SEQUENCE doc_numbers;
 CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, owner_name text) PARTITION BY RANGE (at);
@@ -17,3 +18,7 @@ CREATE TRIGGER trg_docs_changed BEFORE UPDATE ON docs FOR EACH ROW EXECUTE FUNCT
 CREATE VIEW recent_events AS SELECT id, at, owner_name FROM events WHERE at > DATE '2026-06-01';
 CREATE MATERIALIZED VIEW event_owners AS SELECT DISTINCT owner_name FROM recent_events;
 CREATE INDEX ix_event_owners ON event_owners (owner_name);
+CREATE FUNCTION can_read(s status) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT s = ''live''';
+CREATE POLICY p_live ON docs FOR SELECT TO vh_test_reader USING (can_read(status));
+GRANT SELECT ON recent_events TO vh_test_reader;
+GRANT SELECT (id, status) ON docs TO vh_test_reader;
