@@ -8,6 +8,7 @@
  * diff finds, then read the result before committing it. */
 #include <CUnit/CUnit.h>
 #include <dirent.h>
+#include <unistd.h>
 
 #include "test_autogen_util.h"
 
@@ -291,6 +292,52 @@ static void test_all_listed(void)
 	CU_ASSERT(dirs == AG_NCASES);
 }
 
+/* A grant to a role that does not exist where the revision runs fails the
+ * upgrade, naming the role, and leaves the database as it was: it is
+ * never dropped silently. */
+static void test_missing_role(void)
+{
+	char role[64], sql[256], model[512], *up_body = NULL, *down_body = NULL, *err = NULL;
+	const char *none[] = {NULL}, *dir, *args[] = {"upgrade", "head", NULL};
+	vh_diff *up = NULL, *down = NULL;
+	char *v;
+
+	snprintf(role, sizeof(role), "vh_test_gone_%d", (int)getpid());
+	snprintf(sql, sizeof(sql), "CREATE ROLE %s NOLOGIN", role);
+	vh_test_exec(ag_conn, sql);
+	ag_load(ag_conn, "ag_missing_role", "CREATE TABLE t (id int);");
+	snprintf(model, sizeof(model), "%s/ag_missing_role_%d.sql",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	snprintf(sql, sizeof(sql), "CREATE TABLE t (id int);\nGRANT SELECT ON t TO %s;\n", role);
+	ag_write(model, sql);
+	CU_ASSERT_FATAL(vh_autogen_diff(&up, &down, ag_conn, "ag_missing_role", model, ag_exclude) == 0);
+	unlink(model);
+	CU_ASSERT_FATAL(vh_autogen_render(&up_body, &down_body, up, down, "model.sql") == 0);
+	vh_diff_free(up);
+	vh_diff_free(down);
+	dir = vh_test_plugin_dir(none);
+	CU_ASSERT_FATAL(ag_build(dir, "a9e0000000ff", NULL, up_body, down_body, NULL, 0) == 0);
+	free(up_body);
+	free(down_body);
+	snprintf(sql, sizeof(sql), "DROP ROLE %s", role);
+	vh_test_exec(ag_conn, sql);
+	CU_ASSERT(ag_vhostv(ag_ini, "ag_missing_role", dir, 1, NULL, &err, args) == 1);
+	snprintf(sql, sizeof(sql), "role \"%s\" does not exist", role);
+	if (!err || !strstr(err, sql))
+		fprintf(stderr, "\n  want '%s' in: %s\n", sql, err ? err : "(null)");
+	CU_ASSERT(err && strstr(err, sql));
+	free(err);
+	/* Nothing recorded: no version row (the table may not even exist). */
+	v = vh_test_value(ag_conn, "SELECT CASE WHEN to_regclass('ag_missing_role.alembic_version')"
+				   " IS NULL THEN '0' ELSE (xpath('/row/c/text()', query_to_xml("
+				   "'SELECT count(*) AS c FROM ag_missing_role.alembic_version',"
+				   " false, true, '')))[1]::text END");
+	CU_ASSERT(v && strcmp(v, "0") == 0);
+	free(v);
+	ag_load(ag_conn, "ag_missing_role", NULL);
+	vh_test_exec(ag_conn, "DROP SCHEMA ag_missing_role CASCADE");
+}
+
 static int ag_setup(void)
 {
 	char body[256];
@@ -324,6 +371,7 @@ static void ag_add_suites(void)
 
 	CU_add_test(s, "every fixture is listed", test_all_listed);
 	CU_add_test(s, "kinds not generated are named", test_unmodelled);
+	CU_add_test(s, "a grant to a missing role fails the upgrade", test_missing_role);
 	for (i = 0; i < AG_NCASES; i++) {
 		snprintf(name, sizeof(name), "case %s", ag_cases[i].name);
 		CU_add_test(s, name, ag_tests[i]); /* CUnit copies the name */
