@@ -73,11 +73,14 @@ vh_t_check "json: parses" /usr/bin/python3 -c 'import json,sys; json.load(open(s
 # ---- 3b. check names what autogenerate does not generate ------------------------------
 vh_t_run -- "${V[@]}" -q upgrade head
 vh_t_psql "$DB" "GRANT SELECT ON vibesia_schema.users TO PUBLIC"
+vh_t_psql "$DB" "ALTER DEFAULT PRIVILEGES IN SCHEMA vibesia_schema GRANT SELECT ON TABLES TO PUBLIC"
 vh_t_run -- "${V[@]}" check
 vh_t_eq "check with a grant by hand: exit 1" 1 "$VH_T_RC"
 vh_t_check "check: the column is an operation" out_has "^  remove_column users.hotfix_flag$"
-vh_t_check "check: the grant is named, not generated" \
-  out_has "^  privilege users to PUBLIC: SELECT -> (none)$"
+vh_t_check "check: the grant is an operation" \
+  out_has "^  remove privilege SELECT ON TABLE users TO PUBLIC$"
+vh_t_check "check: default privileges are named, not generated" \
+  out_has "^  default privilege for .* on tables: =r/.* -> (none)$"
 vh_t_run -- "${V[@]}" drift
 vh_t_check "drift names the grant too" out_has "^  privilege users to PUBLIC$"
 
