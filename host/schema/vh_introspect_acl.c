@@ -5,7 +5,8 @@
  * grantee and privilege (aclexplode). Roles are named through quote_ident,
  * expressions rendered by pg_get_expr with the schema alone on the
  * search_path. The owner's own privileges are left out: they come with
- * ownership, which vhost does not compare (docs/autogenerate.md). */
+ * ownership, which vhost does not compare (docs/autogenerate.md); so are
+ * those of the role vhost connects as, which owns the model's objects. */
 #include "vh_introspect_int.h"
 
 /* Relations of the schema that are not excluded nor extension members. */
@@ -85,7 +86,10 @@ static const char q_grants[] =
 	"  AND $2::text[] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_depend e"
 	"   WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')) x,"
 	" LATERAL (SELECT CASE WHEN x.gid = 0 THEN 'PUBLIC'"
-	"  ELSE quote_ident(pg_get_userbyid(x.gid)) END AS grantee) g";
+	"  ELSE quote_ident(pg_get_userbyid(x.gid)) END AS grantee) g"
+	/* The model's objects belong to the role vhost connects as, so what
+	 * that role itself is granted cannot be written in a model. */
+	" WHERE x.gid IS DISTINCT FROM (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)";
 
 /* See vh_introspect_int.h. */
 int vh_ireader_acl(vh_ireader *r)

@@ -137,7 +137,8 @@ static int without_rls(char *out, size_t size, const char *def)
 }
 
 /* A privilege (vh_diff_acl.c's): on a relation that is not a foreign
- * table, or a function or procedure (not an aggregate): "obj to role". */
+ * table, or a function or procedure (not an aggregate): "obj to role".
+ * (The diff leaves out, by design, those of the role vhost connects as.) */
 static int privilege_modelled(const inv *v, const vh_catalog_entry *e)
 {
 	static const char *const routines[] = {"function", "procedure"};
