@@ -19,6 +19,8 @@
  * after it); routines, sequences and enum types are created before the
  * tables and dropped after the columns stop using them; a view that reads a table whose columns
  * are dropped or change type is dropped and created again, and says so.
+ * Policies are dropped and privileges revoked before all that, policies
+ * created and privileges granted after it (vh_diff_acl.c).
  * A changed constraint or index is dropped and created again. Renames are
  * not guessed: a renamed table or column is a drop and an add, and the drop
  * says so in its review note. */

@@ -14,7 +14,8 @@
  * key constraints, indexes that back no constraint, and comments on tables,
  * columns, constraints and indexes; enum types, sequences of their own,
  * views and materialized views (with their indexes), functions and
- * procedures, and triggers as vh_iobject. Everything else is left to the
+ * procedures, triggers, row level security, policies and privileges as
+ * vh_iobject. Everything else is left to the
  * catalog inventory (vh_inventory.h), which names what differs. */
 #ifndef VH_INTROSPECT_H
 #define VH_INTROSPECT_H
