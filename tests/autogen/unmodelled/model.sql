@@ -10,3 +10,6 @@ CREATE POLICY p_owner ON docs USING (is_owner(owner_name));
 CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0');
 REVOKE USAGE ON DOMAIN positive FROM PUBLIC;
 CREATE STATISTICS st_docs (dependencies) ON id, owner_name FROM docs;
+CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;
+CREATE INDEX ix_mv ON mv (x);
+COMMENT ON INDEX ix_mv IS 'on a materialized view''s index';
