@@ -243,7 +243,7 @@ static void usage(FILE *out)
 		"  -h, --help            this help; 'vhost COMMAND --help' for a command\n"
 		"  --version             print the version\n\n"
 		"Poolers, standbys and failover (settings in the ini file; docs/topologies.md):\n"
-		"  pooler = auto|none|transaction, wait_for_replicas = DURATION,\n"
+		"  pooler = auto|none|transaction, lock_lease = DURATION, wait_for_replicas = DURATION,\n"
 		"  reconnect_timeout = DURATION (with host=a,b target_session_attrs=read-write)\n\n"
 		"Commands:\n");
 	for (c = vh_commands; c->name; c++)
