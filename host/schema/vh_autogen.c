@@ -2,6 +2,7 @@
  * is rolled back and diffing it with the target schema (the model is read
  * by vh_model.c, the diff written as C by vh_autogen_render.c). */
 #include "vh_autogen.h"
+#include "vh_autogen_ext.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,8 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	const char *params[1] = {scratch};
 	PGresult *res = NULL;
 	vh_model m;
+	vh_autogen_ext ext = {0};
+	PQnoticeReceiver prev;
 	int rc, open = 0;
 
 	*up = *down = NULL;
@@ -91,9 +94,12 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	/* The target first: whatever the model does cannot show in it. */
 	if ((rc = vh_introspect(&db, conn, schema, exclude)) < 0 ||
 	    (rc = vh_catalog_snapshot(&cdb, conn, schema, exclude)) < 0 ||
-	    (rc = vh_db_exec(conn, "creating the model's scratch schema", sql)) < 0)
+	    (rc = vh_db_exec(conn, "creating the model's scratch schema", sql)) < 0 ||
+	    (rc = vh_autogen_ext_prepare(&ext, conn, schema, scratch)) < 0)
 		goto done;
+	prev = PQsetNoticeReceiver(conn, vh_autogen_ext_notice, &ext);
 	res = PQexec(conn, m.text);
+	PQsetNoticeReceiver(conn, prev, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK &&
 	    PQresultStatus(res) != PGRES_EMPTY_QUERY) {
 		const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -106,7 +112,9 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	PQclear(res);
 	res = NULL;
 	if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
-		/* A COMMIT in the model made the scratch schema permanent. */
+		/* A COMMIT in the model made the scratch schema permanent, and
+		 * the extensions moved into it: those go back first. */
+		vh_autogen_ext_restore(&ext, conn, schema);
 		free(sql);
 		if (asprintf(&sql, "DROP SCHEMA IF EXISTS %s CASCADE; RESET search_path", qscratch) < 0)
 			sql = NULL;
@@ -119,7 +127,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 					  "ROLLBACK): a model holds DDL only",
 					  model_path);
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc = vh_autogen_ext_settle(&ext, conn, schema)) < 0)
 		goto done;
 	if ((rc = vh_db_query(&res, conn, "checking the model stayed in its schema", q_leaks, 1,
 			      params)) < 0)
@@ -160,6 +168,7 @@ done:
 		PQfreemem(qscratch);
 	free(sql);
 	vh_model_clear(&m);
+	vh_autogen_ext_clear(&ext);
 	return rc;
 }
 

@@ -19,6 +19,7 @@ static const char *const op_names[] = {
 	"add_index",    "remove_index",      "modify_comment",
 	"add",          "remove",            "replace",         "recreate",
 	"add_enum_value", "rename_enum_value",
+	"attach_partition", "detach_partition",
 };
 
 /* See vh_diff.h. */

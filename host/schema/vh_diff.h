@@ -50,7 +50,9 @@ typedef enum vh_op_kind {
 	VH_OP_REPLACE_OBJECT, /* CREATE OR REPLACE, ALTER SEQUENCE */
 	VH_OP_RECREATE_OBJECT, /* dropped and created again: one op each way */
 	VH_OP_ADD_ENUM_VALUE,
-	VH_OP_RENAME_ENUM_VALUE
+	VH_OP_RENAME_ENUM_VALUE,
+	VH_OP_ATTACH_PARTITION, /* vh_diff_partitions.c */
+	VH_OP_DETACH_PARTITION
 } vh_op_kind;
 
 typedef struct vh_op {

@@ -63,6 +63,14 @@ typedef struct vh_itable {
 	vh_iindex *idx; /* by name */
 	size_t nidx;
 	unsigned int oid;
+	/* Partitioning (vh_introspect_types.c explains): the key of a
+	 * partitioned table ("RANGE (at)"), else NULL; a partition's parent
+	 * (quoted) and bound ("FOR VALUES FROM (1) TO (2)"), else NULL; how many
+	 * parents up it has (0 for a table that is no partition). */
+	const char *partkey;
+	const char *parent;
+	const char *bound;
+	int depth;
 } vh_itable;
 
 /* An object of its own kind (vh_introspect_objects.c): an enum type, a
@@ -74,7 +82,11 @@ typedef enum vh_iobj_kind {
 	VH_IOBJ_SEQUENCE,
 	VH_IOBJ_FUNCTION,
 	VH_IOBJ_VIEW,
-	VH_IOBJ_TRIGGER
+	VH_IOBJ_TRIGGER,
+	/* vh_introspect_types.c */
+	VH_IOBJ_DOMAIN,
+	VH_IOBJ_COMPOSITE,
+	VH_IOBJ_EXTENSION
 } vh_iobj_kind;
 
 typedef struct vh_iobject {

@@ -53,6 +53,15 @@ int vh_ireader_indexes(vh_ireader *r);
  * one query each, into r->s->objs sorted by kind and name. */
 int vh_ireader_objects(vh_ireader *r);
 
+/* Runs one object query (columns as in vh_introspect_objects.c) and
+ * appends its rows to r->s->objs (unsorted); `kind` >= 0 overrides the
+ * kind the rows carry. */
+int vh_ireader_object_rows(vh_ireader *r, const char *sql, int kind);
+
+/* Domains, composite types and extensions (vh_introspect_types.c),
+ * appended with vh_ireader_object_rows. */
+int vh_ireader_types(vh_ireader *r);
+
 /* The part of pg_get_indexdef's text after the table name ("USING btree
  * (a) WHERE ..."): a pointer into `def`, or `def` itself when it is not
  * shaped as expected. */

@@ -107,7 +107,8 @@ static const char *const q_objects[] = {
 	/* The table is always qualified: the schema's name goes. */
 	" LATERAL (SELECT replace(pg_get_triggerdef(g.oid), ' ON ' || quote_ident(n.nspname) || '.',"
 	"  ' ON ') AS def) w"
-	" WHERE n.nspname = $1 AND NOT g.tgisinternal AND c.relname <> ALL ($2::text[])",
+	" WHERE n.nspname = $1 AND NOT g.tgisinternal AND c.relname <> ALL ($2::text[])"
+	" AND g.tgparentid = 0", /* a partition's clone of its parent's trigger */
 };
 
 /* Order: kind, then name, then table (triggers of the same name). */
@@ -125,51 +126,49 @@ static int cmp_obj(const void *pa, const void *pb)
 	return strcmp(a->table ? a->table : "", b->table ? b->table : "");
 }
 
+/* See vh_introspect_int.h. */
+int vh_ireader_object_rows(vh_ireader *r, const char *sql, int kind)
+{
+	PGresult *res;
+	vh_iobject *grown;
+	int i, n, rc, oom = 0;
+
+	if ((rc = vh_ireader_run(r, &res, sql, "reading objects")) < 0)
+		return rc;
+	n = PQntuples(res);
+	if (!(grown = realloc(r->s->objs, (r->s->nobjs + (size_t)n + 1) * sizeof(*grown)))) {
+		PQclear(res);
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	r->s->objs = grown;
+	for (i = 0; i < n; i++) {
+		vh_iobject *o = &r->s->objs[r->s->nobjs++];
+
+		memset(o, 0, sizeof(*o));
+		o->kind = (vh_iobj_kind)(kind >= 0 ? kind : atoi(PQgetvalue(res, i, 0)));
+		o->what = vh_ireader_field(r, res, i, 1, &oom);
+		o->name = vh_ireader_field(r, res, i, 2, &oom);
+		o->table = vh_ireader_field(r, res, i, 3, &oom);
+		o->def = vh_ireader_field(r, res, i, 4, &oom);
+		o->create = vh_ireader_field(r, res, i, 5, &oom);
+		o->drop = vh_ireader_field(r, res, i, 6, &oom);
+		o->extra = vh_ireader_field(r, res, i, 7, &oom);
+		o->comment = vh_ireader_field(r, res, i, 8, &oom);
+		o->oid = (unsigned int)strtoul(PQgetvalue(res, i, 9), NULL, 10);
+	}
+	PQclear(res);
+	return oom ? vh_error_set(VH_ERR_NOMEM, "out of memory") : 0;
+}
+
 int vh_ireader_objects(vh_ireader *r)
 {
-	size_t q, nq = sizeof(q_objects) / sizeof(*q_objects), cap = 0;
-	vh_iobject *objs = NULL;
-	int rc = 0, oom = 0;
+	size_t q, nq = sizeof(q_objects) / sizeof(*q_objects);
+	int rc = 0;
 
-	for (q = 0; q < nq && rc == 0; q++) {
-		PGresult *res;
-		int i, n;
-
-		if ((rc = vh_ireader_run(r, &res, q_objects[q], "reading objects")) < 0)
-			break;
-		n = PQntuples(res);
-		if (r->s->nobjs + (size_t)n > cap) {
-			size_t want = r->s->nobjs + (size_t)n + 16;
-			vh_iobject *grown = realloc(objs, want * sizeof(*objs));
-
-			if (!grown) {
-				PQclear(res);
-				rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
-				break;
-			}
-			objs = grown;
-			cap = want;
-		}
-		for (i = 0; i < n; i++) {
-			vh_iobject *o = &objs[r->s->nobjs++];
-
-			memset(o, 0, sizeof(*o));
-			o->kind = (vh_iobj_kind)atoi(PQgetvalue(res, i, 0));
-			o->what = vh_ireader_field(r, res, i, 1, &oom);
-			o->name = vh_ireader_field(r, res, i, 2, &oom);
-			o->table = vh_ireader_field(r, res, i, 3, &oom);
-			o->def = vh_ireader_field(r, res, i, 4, &oom);
-			o->create = vh_ireader_field(r, res, i, 5, &oom);
-			o->drop = vh_ireader_field(r, res, i, 6, &oom);
-			o->extra = vh_ireader_field(r, res, i, 7, &oom);
-			o->comment = vh_ireader_field(r, res, i, 8, &oom);
-			o->oid = (unsigned int)strtoul(PQgetvalue(res, i, 9), NULL, 10);
-		}
-		PQclear(res);
-	}
-	r->s->objs = objs;
-	if (rc == 0 && oom)
-		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+	for (q = 0; q < nq && rc == 0; q++)
+		rc = vh_ireader_object_rows(r, q_objects[q], -1);
+	if (rc == 0)
+		rc = vh_ireader_types(r);
 	if (rc == 0 && r->s->nobjs > 1)
 		qsort(r->s->objs, r->s->nobjs, sizeof(vh_iobject), cmp_obj);
 	return rc;

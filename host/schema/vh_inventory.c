@@ -11,7 +11,8 @@
 
 /* Catalog kinds with operations of their own in the diff. */
 static const char *const modelled_kinds[] = {
-	"view", "materialized view", "enum", "function", "procedure", "trigger", "sequence", NULL,
+	"view", "materialized view", "enum", "function", "procedure", "trigger", "sequence",
+	"domain", "type", "extension", NULL,
 };
 
 int vh_inventory_modelled_kind(const char *kind)
@@ -52,8 +53,7 @@ static int owner_modelled(const inv *v, const char *name, size_t len, int tables
 
 			if (!e)
 				continue;
-			if (k == 0 ? strstr(e->def, "partition") != NULL
-				   : tables_only || !vh_inventory_modelled_kind(kinds[k]))
+			if (k != 0 && (tables_only || !vh_inventory_modelled_kind(kinds[k])))
 				return 0;
 			found = 1;
 		}
@@ -109,9 +109,45 @@ static int comment_modelled(const inv *v, const char *name)
 	for (i = 0; kinds[i]; i++)
 		if (strncmp(name, kinds[i], strlen(kinds[i])) == 0)
 			return 1;
-	/* "type x": an enum's (not a domain's or a composite type's). */
-	return strncmp(name, "type ", 5) == 0 && (vh_catalog_find(v->from, "enum", name + 5) ||
-						  vh_catalog_find(v->to, "enum", name + 5));
+	/* "type x": an enum's, a composite type's; "domain x". */
+	if (strncmp(name, "domain ", 7) == 0)
+		return !strstr(name, " on ");
+	return strncmp(name, "type ", 5) == 0 &&
+	       (vh_catalog_find(v->from, "enum", name + 5) || vh_catalog_find(v->to, "enum", name + 5) ||
+		vh_catalog_find(v->from, "type", name + 5) || vh_catalog_find(v->to, "type", name + 5) ||
+		vh_catalog_find(v->from, "domain", name + 5) ||
+		vh_catalog_find(v->to, "domain", name + 5));
+}
+
+/* 1 when both tails are the same text, blanks around them aside. */
+static int same_tail(const char *a, const char *b)
+{
+	while (*a == ' ')
+		a++;
+	while (*b == ' ')
+		b++;
+	return strcmp(a, b) == 0;
+}
+
+/* 1 when two table entries differ at most in "partition of <parent>
+ * <bound>", which the diff attaches and detaches; a different partition
+ * key, UNLOGGED or row level security are not generated. */
+static int partition_only(const char *a, const char *b)
+{
+	const char *pa = strstr(a, "partition of "), *pb = strstr(b, "partition of ");
+	const char *ea = pa ? strstr(pa, " row level security") : NULL;
+	const char *eb = pb ? strstr(pb, " row level security") : NULL;
+	size_t la = pa ? (size_t)(pa - a) : strlen(a), lb = pb ? (size_t)(pb - b) : strlen(b);
+
+	/* "x partition of ..." and "x": the text before must match, with the
+	 * separating space. */
+	while (la && a[la - 1] == ' ')
+		la--;
+	while (lb && b[lb - 1] == ' ')
+		lb--;
+	if (la != lb || strncmp(a, b, la) != 0)
+		return 0;
+	return same_tail(ea ? ea : pa ? "" : a + la, eb ? eb : pb ? "" : b + lb);
 }
 
 /* 1 when the diff generates this difference. */
@@ -121,7 +157,7 @@ static int modelled(const inv *v, const vh_catalog_entry *a, const vh_catalog_en
 	const char *k = e->kind;
 
 	if (strcmp(k, "table") == 0)
-		return !(a && b) && !strstr(e->def, "partition");
+		return !(a && b) || partition_only(a->def, b->def);
 	if (strcmp(k, "column") == 0 || strcmp(k, "constraint") == 0 || strcmp(k, "index") == 0 ||
 	    (strcmp(k, "trigger") == 0 && vh_inventory_modelled_kind(k)))
 		return owner_modelled(v, e->name, strcspn(e->name, "."), 0);
