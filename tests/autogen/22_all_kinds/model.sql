@@ -1,15 +1,21 @@
 -- Every kind at once: an enum used by a column, a sequence used by a
 -- default, a function a trigger calls, a view over a partitioned table, a
 -- materialized view over the view, a policy that uses a function (the
--- partitioned table and the policy stay as they are: vhost does not
--- generate those kinds, see docs/autogenerate.md).
+-- policy stays as it is), an extension whose type a domain uses, a
+-- composite type a function takes, a new partition of the partitioned
+-- table the view reads.
 CREATE TYPE status AS ENUM ('draft', 'live');
 CREATE SEQUENCE doc_numbers;
 CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, owner_name text) PARTITION BY RANGE (at);
 CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE events_2027 PARTITION OF events FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE DOMAIN email AS citext CONSTRAINT email_at CHECK (VALUE LIKE '%@%');
+CREATE TYPE span AS (lo date, hi date);
+CREATE FUNCTION span_days(s span) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT s.hi - s.lo';
 CREATE FUNCTION is_owner(name text) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT name = current_user';
 CREATE TABLE docs (id int PRIMARY KEY, owner_name text, status status NOT NULL DEFAULT 'draft',
-  number bigint DEFAULT nextval('doc_numbers'), changed timestamptz);
+  number bigint DEFAULT nextval('doc_numbers'), changed timestamptz, contact email);
 ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY p_owner ON docs USING (is_owner(owner_name));
 CREATE FUNCTION docs_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.changed := now(); RETURN NEW; END $$;
