@@ -3,6 +3,7 @@
  * by vh_model.c, the diff written as C by vh_autogen_render.c). */
 #include "vh_autogen.h"
 #include "vh_autogen_ext.h"
+#include "vh_introspect_schemas.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	vh_catalog *cdb = NULL, *cwant = NULL;
 	char scratch[64], *qscratch = NULL, *sql = NULL;
 	const char *params[1] = {scratch};
-	PGresult *res = NULL;
+	PGresult *res = NULL, *schemas = NULL;
 	vh_model m;
 	vh_autogen_ext ext = {0};
 	PQnoticeReceiver prev;
@@ -94,6 +95,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	/* The target first: whatever the model does cannot show in it. */
 	if ((rc = vh_introspect(&db, conn, schema, exclude)) < 0 ||
 	    (rc = vh_catalog_snapshot(&cdb, conn, schema, exclude)) < 0 ||
+	    (rc = vh_schemas_before(&schemas, conn)) < 0 ||
 	    (rc = vh_db_exec(conn, "creating the model's scratch schema", sql)) < 0 ||
 	    (rc = vh_autogen_ext_prepare(&ext, conn, schema, scratch)) < 0)
 		goto done;
@@ -142,7 +144,9 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	PQclear(res);
 	res = NULL;
 	if ((rc = vh_introspect(&want, conn, scratch, exclude)) < 0 ||
-	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0)
+	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0 ||
+	    (rc = vh_schemas_add(db, want, conn, schemas, scratch, schema, ext.schemas,
+				 ext.nschemas)) < 0)
 		goto done;
 	if ((rc = vh_diff_compute(up, db, want)) < 0 || (rc = vh_diff_compute(down, want, db)) < 0)
 		goto done;
@@ -153,6 +157,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	rc = check_nulls(conn, schema, *up);
 done:
 	PQclear(res);
+	PQclear(schemas);
 	if (open)
 		PQclear(PQexec(conn, "ROLLBACK"));
 	if (rc < 0) {

@@ -88,8 +88,9 @@ int vh_autogen_ext_prepare(vh_autogen_ext *x, PGconn *conn, const char *schema,
 }
 
 /* The notice receiver while the model runs: "extension "x" already exists,
- * skipping" (SQLSTATE 42710) names an extension the model declares. The
- * name is the first double-quoted word of the message. */
+ * skipping" (SQLSTATE 42710) names an extension the model declares, "schema
+ * "x" already exists, skipping" (42P06) a schema. The name is the first
+ * double-quoted word of the message. */
 void vh_autogen_ext_notice(void *arg, const PGresult *res)
 {
 	vh_autogen_ext *x = arg;
@@ -97,10 +98,12 @@ void vh_autogen_ext_notice(void *arg, const PGresult *res)
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), *q, *e;
 	char *name;
 
-	if (!state || strcmp(state, "42710") != 0 || !msg || !(q = strchr(msg, '"')) ||
-	    !(e = strchr(q + 1, '"')))
+	if (!state || (strcmp(state, "42710") != 0 && strcmp(state, "42P06") != 0) || !msg ||
+	    !(q = strchr(msg, '"')) || !(e = strchr(q + 1, '"')))
 		return;
-	if (!(name = strndup(q + 1, (size_t)(e - q - 1))) || push(&x->named, &x->nnamed, name) < 0)
+	if (!(name = strndup(q + 1, (size_t)(e - q - 1))) ||
+	    (state[3] == '1' ? push(&x->named, &x->nnamed, name)
+			     : push(&x->schemas, &x->nschemas, name)) < 0)
 		x->oom = 1;
 	free(name);
 }
@@ -158,7 +161,10 @@ void vh_autogen_ext_clear(vh_autogen_ext *x)
 		free(x->moved[i]);
 	for (i = 0; i < x->nnamed; i++)
 		free(x->named[i]);
+	for (i = 0; i < x->nschemas; i++)
+		free(x->schemas[i]);
 	free(x->moved);
 	free(x->named);
+	free(x->schemas);
 	memset(x, 0, sizeof(*x));
 }

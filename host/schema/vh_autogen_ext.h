@@ -15,6 +15,8 @@ typedef struct vh_autogen_ext {
 	size_t nmoved;
 	char **named; /* names the model's notices gave */
 	size_t nnamed;
+	char **schemas; /* schemas its CREATE SCHEMA IF NOT EXISTS found */
+	size_t nschemas;
 	int oom;
 } vh_autogen_ext;
 

@@ -40,8 +40,8 @@ static int drop_phase(vh_iobj_kind k)
 {
 	static const int p[] = {PH_DROP_ENUM, PH_DROP_SEQUENCE, PH_DROP_ROUTINE, PH_DROP_VIEW,
 				PH_DROP_TRIGGER,
-				/* domain, composite, extension */
-				PH_DROP_ENUM, PH_DROP_ENUM, PH_DROP_ENUM};
+				/* domain, composite, extension, schema */
+				PH_DROP_ENUM, PH_DROP_ENUM, PH_DROP_ENUM, PH_DROP_ENUM};
 	return p[k];
 }
 
@@ -49,8 +49,8 @@ static int create_phase(vh_iobj_kind k)
 {
 	static const int p[] = {PH_CREATE_ENUM, PH_SEQUENCE, PH_ROUTINE, PH_CREATE_VIEW,
 				PH_CREATE_TRIGGER,
-				/* domain, composite, extension */
-				PH_CREATE_ENUM, PH_CREATE_ENUM, PH_ALTER_ENUM};
+				/* domain, composite, extension, schema */
+				PH_CREATE_ENUM, PH_CREATE_ENUM, PH_ALTER_ENUM, PH_ALTER_ENUM};
 	return p[k];
 }
 

@@ -12,7 +12,7 @@
 
 #include "vh_diff_int.h"
 
-/* Creation order within a phase: extensions first (their types back
+/* Creation order within a phase: schemas, extensions first (their types back
  * domains and columns), then enums (order 0), domains in creation order
  * (a domain over a domain follows it), composite types after every domain.
  * Drops run the other way round. */
@@ -21,6 +21,9 @@ long vh_diff_type_order(const vh_iobject *o, int create)
 	long v;
 
 	switch (o->kind) {
+	case VH_IOBJ_SCHEMA: /* extensions may go into it */
+		v = -2;
+		break;
 	case VH_IOBJ_EXTENSION:
 		v = -1;
 		break;

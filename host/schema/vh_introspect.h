@@ -86,7 +86,8 @@ typedef enum vh_iobj_kind {
 	/* vh_introspect_types.c */
 	VH_IOBJ_DOMAIN,
 	VH_IOBJ_COMPOSITE,
-	VH_IOBJ_EXTENSION
+	VH_IOBJ_EXTENSION,
+	VH_IOBJ_SCHEMA /* other schemas a model creates (vh_introspect_schemas.c) */
 } vh_iobj_kind;
 
 typedef struct vh_iobject {

@@ -62,6 +62,9 @@ int vh_ireader_object_rows(vh_ireader *r, const char *sql, int kind);
  * appended with vh_ireader_object_rows. */
 int vh_ireader_types(vh_ireader *r);
 
+/* Sorts a schema's objects again after some were added. */
+void vh_ischema_sort_objects(vh_ischema *s);
+
 /* The part of pg_get_indexdef's text after the table name ("USING btree
  * (a) WHERE ..."): a pointer into `def`, or `def` itself when it is not
  * shaped as expected. */

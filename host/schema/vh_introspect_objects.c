@@ -174,6 +174,13 @@ int vh_ireader_objects(vh_ireader *r)
 	return rc;
 }
 
+/* See vh_introspect_int.h. */
+void vh_ischema_sort_objects(vh_ischema *s)
+{
+	if (s->nobjs > 1)
+		qsort(s->objs, s->nobjs, sizeof(vh_iobject), cmp_obj);
+}
+
 const vh_iobject *vh_ischema_object(const vh_ischema *s, vh_iobj_kind kind, const char *name,
 				    const char *table)
 {

@@ -57,6 +57,7 @@ static const ag_case ag_cases[] = {
 	{"25_extensions", -1, "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH VERSION", "DROP EXTENSION pg_trgm"},
 	{"26_partitions", -1, "PARTITION OF metrics_eu FOR VALUES WITH (modulus 2, remainder 1)",
 	 "ALTER TABLE events ATTACH PARTITION events_2025"},
+	{"27_schemas", 0, "CREATE SCHEMA ag27_new", "DROP SCHEMA ag27_new"},
 };
 #define AG_NCASES (sizeof(ag_cases) / sizeof(*ag_cases))
 
@@ -206,6 +207,7 @@ AG_TEST(22)
 AG_TEST(23)
 AG_TEST(24)
 AG_TEST(25)
+AG_TEST(26)
 
 static void (*const ag_tests[])(void) = {
 	test_case_0, test_case_1, test_case_2,  test_case_3,  test_case_4,
@@ -213,7 +215,7 @@ static void (*const ag_tests[])(void) = {
 	test_case_10, test_case_11, test_case_12, test_case_13, test_case_14,
 	test_case_15, test_case_16, test_case_17, test_case_18, test_case_19,
 	test_case_20, test_case_21,
-	test_case_22, test_case_23, test_case_24, test_case_25,
+	test_case_22, test_case_23, test_case_24, test_case_25, test_case_26,
 };
 
 /* tests/autogen/unmodelled: only kinds autogenerate does not generate
