@@ -8,13 +8,16 @@
  * quote_literal. Objects of the schema therefore read unqualified, so a
  * scratch copy of the schema and the real one compare textually.
  *
- * Covered: ordinary tables (not partitions, views or foreign tables), their
+ * Covered: ordinary and partitioned tables and partitions (not views or
+ * foreign tables; a partition's copies of its parent's keys and indexes are
+ * left out), their
  * columns (type, collation, nullability, default, identity, stored
  * generation, serial), primary key, unique, check, exclusion and foreign
  * key constraints, indexes that back no constraint, and comments on tables,
  * columns, constraints and indexes; enum types, sequences of their own,
  * views and materialized views (with their indexes), functions and
- * procedures, and triggers as vh_iobject. Everything else is left to the
+ * procedures, triggers, domains, composite types, extensions and other
+ * schemas a model creates as vh_iobject. Everything else is left to the
  * catalog inventory (vh_inventory.h), which names what differs. */
 #ifndef VH_INTROSPECT_H
 #define VH_INTROSPECT_H
