@@ -19,6 +19,9 @@
  * after it); routines, sequences and enum types are created before the
  * tables and dropped after the columns stop using them; a view that reads a table whose columns
  * are dropped or change type is dropped and created again, and says so.
+ * Schemas and extensions the model creates come first, domains and
+ * composite types with the enums, partitions after their parents, and all
+ * drop in reverse (vh_diff_types.c, vh_diff_partitions.c).
  * A changed constraint or index is dropped and created again. Renames are
  * not guessed: a renamed table or column is a drop and an add, and the drop
  * says so in its review note. */
