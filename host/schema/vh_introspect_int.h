@@ -10,6 +10,17 @@
 
 #include "vh_introspect.h"
 
+/* SQL pieces of the object queries: not a member of an extension (`cat`
+ * the catalog, `oid` the object's oid), and the object's comment as a
+ * quoted literal. */
+#define NOT_EXT(cat, oid)                                                                  \
+	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" cat "'::regclass"   \
+	"  AND e.objid = " oid " AND e.deptype = 'e')"
+
+#define COMMENT(cat, oid)                                                                  \
+	" (SELECT quote_literal(ds.description) FROM pg_description ds WHERE ds.objoid = " oid \
+	"  AND ds.classoid = '" cat "'::regclass AND ds.objsubid = 0)"
+
 /* A list of big blocks holding NUL-terminated strings, freed at once. */
 typedef struct vh_arena {
 	struct vh_arena *next;

@@ -12,15 +12,6 @@
 #include "vh_error.h"
 #include "vh_introspect_int.h"
 
-/* Not a member of an extension: $c is the catalog, $o the object's oid. */
-#define NOT_EXT(cat, oid)                                                                  \
-	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" cat "'::regclass"   \
-	"  AND e.objid = " oid " AND e.deptype = 'e')"
-
-#define COMMENT(cat, oid)                                                                  \
-	" (SELECT quote_literal(ds.description) FROM pg_description ds WHERE ds.objoid = " oid \
-	"  AND ds.classoid = '" cat "'::regclass AND ds.objsubid = 0)"
-
 /* Each returns: kind, what, name, table, def, create, drop, extra, comment,
  * oid. */
 static const char *const q_objects[] = {

@@ -12,14 +12,6 @@
  * extension's own types and functions are the extension's. */
 #include "vh_introspect_int.h"
 
-#define NOT_EXT(cat, oid)                                                                  \
-	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" cat "'::regclass"   \
-	"  AND e.objid = " oid " AND e.deptype = 'e')"
-
-#define COMMENT(cat, oid)                                                                  \
-	" (SELECT quote_literal(ds.description) FROM pg_description ds WHERE ds.objoid = " oid \
-	"  AND ds.classoid = '" cat "'::regclass AND ds.objsubid = 0)"
-
 /* " COLLATE x" when `coll` is not the default of type `typ`, else ''. */
 #define COLLATE(coll, typ)                                                                 \
 	" coalesce((SELECT ' COLLATE ' || CASE WHEN cn.nspname = 'pg_catalog' THEN ''"       \
