@@ -4,9 +4,10 @@
  * named, so a kind vhost does not model still shows.
  *
  * An entry difference is "modelled" when the diff generates it: tables
- * created or dropped (not partitioned ones, nor table properties such as
- * row level security or UNLOGGED), and what hangs off an ordinary table
- * (columns, constraints, indexes, comments); the kinds of
+ * (partitioned ones and partitions too) created or dropped, a partition's
+ * parent and bound (not the partition key, nor table properties such as
+ * row level security or UNLOGGED), and what hangs off a table (columns,
+ * constraints, indexes, comments); the kinds of
  * vh_inventory_modelled_kind(); sequences that belong to a serial or
  * identity column when their column comes or goes, view options; and the privileges
  * every new type or routine gets by default. Anything else is named. */
