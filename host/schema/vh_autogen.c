@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vh_db.h"
+#include "vh_diff_order.h"
 #include "vh_error.h"
 #include "vh_introspect.h"
 #include "vh_inventory.h"
@@ -65,6 +66,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 {
 	vh_ischema *db = NULL, *want = NULL;
 	vh_catalog *cdb = NULL, *cwant = NULL;
+	vh_deps *ddb = NULL, *dwant = NULL;
 	char scratch[64], *qscratch = NULL, *sql = NULL;
 	const char *params[1] = {scratch};
 	PGresult *res = NULL;
@@ -91,6 +93,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	/* The target first: whatever the model does cannot show in it. */
 	if ((rc = vh_introspect(&db, conn, schema, exclude)) < 0 ||
 	    (rc = vh_catalog_snapshot(&cdb, conn, schema, exclude)) < 0 ||
+	    (rc = vh_deps_read(&ddb, conn, schema)) < 0 ||
 	    (rc = vh_db_exec(conn, "creating the model's scratch schema", sql)) < 0)
 		goto done;
 	res = PQexec(conn, m.text);
@@ -134,9 +137,12 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	PQclear(res);
 	res = NULL;
 	if ((rc = vh_introspect(&want, conn, scratch, exclude)) < 0 ||
-	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0)
+	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0 ||
+	    (rc = vh_deps_read(&dwant, conn, scratch)) < 0)
 		goto done;
-	if ((rc = vh_diff_compute(up, db, want)) < 0 || (rc = vh_diff_compute(down, want, db)) < 0)
+	if ((rc = vh_diff_compute(up, db, want)) < 0 || (rc = vh_diff_compute(down, want, db)) < 0 ||
+	    (rc = vh_diff_order(*up, ddb, dwant, "upgrade")) < 0 ||
+	    (rc = vh_diff_order(*down, dwant, ddb, "downgrade")) < 0)
 		goto done;
 	if ((rc = vh_inventory_unmodelled(&(*up)->unmodelled, &(*up)->nunmodelled, cdb, cwant)) < 0 ||
 	    (rc = vh_inventory_unmodelled(&(*down)->unmodelled, &(*down)->nunmodelled, cwant,
@@ -156,6 +162,8 @@ done:
 	vh_ischema_free(want);
 	vh_catalog_free(cdb);
 	vh_catalog_free(cwant);
+	vh_deps_free(ddb);
+	vh_deps_free(dwant);
 	if (qscratch)
 		PQfreemem(qscratch);
 	free(sql);
