@@ -225,15 +225,17 @@ static int require_at(vh_app *app, const char *const *parents, size_t nparents)
 }
 
 /* See vh_autogen.h. */
-int vh_autogen_bodies(vh_app *app, const char *const *parents, size_t nparents,
-		      char **up_body, char **down_body)
+int vh_autogen_bodies(vh_app *app, const char *const *parents, size_t nparents, int online,
+		      vh_autogen_file files[VH_PLAN_MAX], size_t *nfiles)
 {
 	vh_diff *up = NULL, *down = NULL;
+	vh_agplan plan = {0};
 	const char *source;
 	size_t i;
 	int rc;
 
-	*up_body = *down_body = NULL;
+	*nfiles = 0;
+	memset(files, 0, VH_PLAN_MAX * sizeof(*files));
 	if (!app->cfg->model)
 		return vh_autogen_app_diff(app, &up, &down); /* the "no model" error */
 	if ((rc = require_at(app, parents, nparents)) < 0 ||
@@ -254,8 +256,24 @@ int vh_autogen_bodies(vh_app *app, const char *const *parents, size_t nparents,
 	if (app->cfg->dir && strncmp(source, app->cfg->dir, strlen(app->cfg->dir)) == 0 &&
 	    source[strlen(app->cfg->dir)] == '/')
 		source += strlen(app->cfg->dir) + 1;
-	rc = vh_autogen_render(up_body, down_body, up, down, source);
+	rc = vh_autogen_plan(&plan, up, down, online);
+	up = down = NULL;
+	for (i = 0; rc == 0 && i < plan.n; i++) {
+		files[i].nontransactional = plan.revs[i].nontransactional;
+		files[i].step = plan.revs[i].step;
+		rc = vh_autogen_render(&files[i].up_body, &files[i].down_body, plan.revs[i].up,
+				       plan.revs[i].down, source);
+		*nfiles = i + 1;
+	}
+	if (rc < 0) {
+		for (i = 0; i < *nfiles; i++) {
+			free(files[i].up_body);
+			free(files[i].down_body);
+		}
+		*nfiles = 0;
+	}
 done:
+	vh_agplan_clear(&plan);
 	vh_diff_free(up);
 	vh_diff_free(down);
 	return rc;

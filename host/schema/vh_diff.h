@@ -50,7 +50,8 @@ typedef enum vh_op_kind {
 	VH_OP_REPLACE_OBJECT, /* CREATE OR REPLACE, ALTER SEQUENCE */
 	VH_OP_RECREATE_OBJECT, /* dropped and created again: one op each way */
 	VH_OP_ADD_ENUM_VALUE,
-	VH_OP_RENAME_ENUM_VALUE
+	VH_OP_RENAME_ENUM_VALUE,
+	VH_OP_VALIDATE_CONSTRAINT /* online plans (vh_autogen_plan) */
 } vh_op_kind;
 
 typedef struct vh_op {
