@@ -70,6 +70,25 @@ static int has_op(const vh_diff *d, vh_op_kind kind, int step, const char *table
 	return 0;
 }
 
+/* 1 when `up` adds a primary key to the table; 2 when that key holds
+ * `column` (so it sets NOT NULL by itself). */
+static int adds_primary_key(const vh_diff *up, const char *table, const char *column)
+{
+	for (size_t i = 0; i < up->nops; i++) {
+		const char *d = up->ops[i].detail, *p;
+		size_t n = strlen(column);
+
+		if (up->ops[i].kind != VH_OP_ADD_CONSTRAINT || !d ||
+		    strncmp(d, "PRIMARY KEY (", 13) != 0 || strcmp(up->ops[i].table, table) != 0)
+			continue;
+		for (p = d + 13; *p && *p != ')'; p += strcspn(p, ",)"), p += *p == ',' ? 2 : 0)
+			if (strncmp(p, column, n) == 0 && (p[n] == ',' || p[n] == ')'))
+				return 2;
+		return 1;
+	}
+	return 0;
+}
+
 /* A unique index some foreign key of the change refers to must exist when
  * that key is added, in revision 1. */
 static int referenced(const vh_diff *up, const vh_op *ix)
@@ -141,6 +160,7 @@ static char *nn_name(const char *table, const char *col)
 /* The three diffs of the plan, being built. */
 typedef struct split {
 	vh_diff *main_up, *main_down, *ix_up, *ix_down, *val_up, *val_down;
+	char *pk_review; /* of a SET NOT NULL a primary key makes needless */
 	int oom;
 } split;
 
@@ -172,6 +192,7 @@ static void online_not_null(split *s, const vh_op *op)
 {
 	char *ck = nn_name(op->table, op->object);
 	const char *t = op->table, *c = op->object;
+	vh_op *v;
 
 	if (!ck) {
 		s->oom = 1;
@@ -183,9 +204,13 @@ static void online_not_null(split *s, const vh_op *op)
 	      VH_OP_ADD_CONSTRAINT, ck, 0);
 	/* The review note (NULLs make it fail) goes with the statement that
 	 * scans: VALIDATE. */
-	retag(s, push(s->val_up, op, vh_diff_fmt("ALTER TABLE %s VALIDATE CONSTRAINT %s", t, ck),
-		      NULL, &s->oom),
-	      VH_OP_VALIDATE_CONSTRAINT, ck, 1);
+	v = push(s->val_up, op, vh_diff_fmt("ALTER TABLE %s VALIDATE CONSTRAINT %s", t, ck), NULL,
+		 &s->oom);
+	retag(s, v, VH_OP_VALIDATE_CONSTRAINT, ck, 1);
+	if (v) {
+		free(v->detail);
+		v->detail = NULL;
+	}
 	retag(s, push(s->val_up, op, NULL, NULL, &s->oom), op->kind, NULL, 0);
 	retag(s, push(s->val_up, op, vh_diff_fmt("ALTER TABLE %s DROP CONSTRAINT %s", t, ck),
 		      vh_diff_fmt("CHECK (%s IS NOT NULL): the column is NOT NULL now", c), &s->oom),
@@ -230,8 +255,25 @@ static void place_up(split *s, const vh_diff *up, const vh_op *op)
 			      NULL, &s->oom),
 		      VH_OP_VALIDATE_CONSTRAINT, NULL, 0);
 	} else if (op->kind == VH_OP_MODIFY_NULLABLE && strstr(op->sql, " SET NOT NULL") &&
-		   !has_op(up, VH_OP_MODIFY_IDENTITY, ST_ADD_IDENTITY, op->table, op->object)) {
-		/* Adding identity needs NOT NULL in the same revision. */
+		   adds_primary_key(up, op->table, op->object) == 2) {
+		/* ADD PRIMARY KEY makes its columns NOT NULL itself, and fails
+		 * as SET NOT NULL would: the note goes to the key. */
+		free(s->pk_review);
+		s->pk_review = op->review ? strdup(op->review) : NULL;
+	} else if (op->kind == VH_OP_ADD_CONSTRAINT && s->pk_review && op->detail &&
+		   strncmp(op->detail, "PRIMARY KEY (", 13) == 0) {
+		vh_op *o = push(s->main_up, op, NULL, NULL, &s->oom);
+
+		if (o && !op->review && !(o->review = strdup(s->pk_review)))
+			s->oom = 1;
+		free(s->pk_review);
+		s->pk_review = NULL;
+	} else if (op->kind == VH_OP_MODIFY_NULLABLE && strstr(op->sql, " SET NOT NULL") &&
+		   !has_op(up, VH_OP_MODIFY_IDENTITY, ST_ADD_IDENTITY, op->table, op->object) &&
+		   !adds_primary_key(up, op->table, op->object)) {
+		/* Adding identity needs NOT NULL in the same revision; a new
+		 * primary key sets it (and scans) by itself, and its columns
+		 * cannot go back to nullable while it stands. */
 		online_not_null(s, op);
 	} else {
 		push(s->main_up, op, NULL, NULL, &s->oom);
@@ -304,6 +346,7 @@ int vh_autogen_plan(vh_agplan *p, vh_diff *up, vh_diff *down, int online)
 		place_up(&s, up, &up->ops[i]);
 	for (i = 0; !s.oom && i < down->nops; i++)
 		place_down(&s, &down->ops[i]);
+	free(s.pk_review);
 	if (s.oom) {
 		vh_diff_free(s.main_up);
 		vh_diff_free(s.main_down);
