@@ -161,4 +161,27 @@ static int ag_lint_clean(const char *ini, const char *schema, const char *dir, c
 	return ok;
 }
 
+/* 1 when `vhost lint --offline --json` over the pending revisions reports
+ * every rule of `rules` (NULL-terminated): the plain plan of a change the
+ * online plan makes safe trips exactly what the online one avoids. */
+__attribute__((unused)) static int ag_lint_reports(const char *ini, const char *schema,
+						   const char *dir, const char *const *rules)
+{
+	const char *argv[] = {"-c", ini, "--schema", schema, "--plugin-dir", dir,
+			      "lint", "--offline", "--json", NULL};
+	vh_test_result r = vh_test_vhost(NULL, argv);
+	char needle[96];
+	int ok = r.out != NULL;
+
+	for (size_t i = 0; ok && rules[i]; i++) {
+		snprintf(needle, sizeof(needle), "\"rule\":\"%s\"", rules[i]);
+		if (!strstr(r.out, needle)) {
+			fprintf(stderr, "\n  lint does not report %s: %s\n", rules[i], r.out);
+			ok = 0;
+		}
+	}
+	vh_test_result_free(&r);
+	return ok;
+}
+
 #endif
