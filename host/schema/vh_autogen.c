@@ -258,6 +258,10 @@ int vh_autogen_bodies(vh_app *app, const char *const *parents, size_t nparents, 
 		source += strlen(app->cfg->dir) + 1;
 	rc = vh_autogen_plan(&plan, up, down, online);
 	up = down = NULL;
+	if (rc == 0 && plan.n > 1)
+		vh_app_info(app, "Online plan: %zu revisions, each the child of the one before, so no "
+				 "statement holds a long lock on an existing table (--no-online: one)",
+			    plan.n);
 	for (i = 0; rc == 0 && i < plan.n; i++) {
 		files[i].nontransactional = plan.revs[i].nontransactional;
 		files[i].step = plan.revs[i].step;

@@ -19,6 +19,8 @@
  * after it); routines, sequences and enum types are created before the
  * tables and dropped after the columns stop using them; a view that reads a table whose columns
  * are dropped or change type is dropped and created again, and says so.
+ * Autogenerate then moves operations the catalog's dependencies say must
+ * come first or later (vh_diff_order.h), or refuses a cycle.
  * A changed constraint or index is dropped and created again. Renames are
  * not guessed: a renamed table or column is a drop and an add, and the drop
  * says so in its review note. */
