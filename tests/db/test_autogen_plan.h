@@ -67,7 +67,7 @@ static char *ag_plan_text(const vh_agplan *p)
 static void ag_plan_build(const vh_agplan *p, const char *dir, const char *name, char **ups,
 			  char **downs)
 {
-	char id[16], prev[16] = "";
+	char id[40], prev[40] = "";
 
 	*ups = *downs = NULL;
 	ag_cat(ups, "");
@@ -75,7 +75,7 @@ static void ag_plan_build(const vh_agplan *p, const char *dir, const char *name,
 	for (size_t i = 0; i < p->n; i++) {
 		char *u = NULL, *d = NULL;
 
-		snprintf(id, sizeof(id), "a9e000%.2s00%02zu", name, i + 1);
+		snprintf(id, sizeof(id), "a9e000%.2s00%02d", name, (int)(i + 1) % 100);
 		CU_ASSERT_FATAL(vh_autogen_render(&u, &d, p->revs[i].up, p->revs[i].down,
 						  "model.sql") == 0);
 		CU_ASSERT_FATAL(ag_build_decl(dir, id, i ? prev : NULL,
