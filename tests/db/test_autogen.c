@@ -104,10 +104,26 @@ static int ag_no_scratch_left(void)
 	return ok;
 }
 
+/* 1 when `got` equals the case's fixture file `file` (which
+ * AG_WRITE_EXPECT=1 rewrites from it first). */
+static int ag_matches_file(const char *name, const char *file, const char *got)
+{
+	char path[512], *want;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", AG_FIXTURES, name, file);
+	if (getenv("AG_WRITE_EXPECT"))
+		ag_write(path, got);
+	want = ag_read(path);
+	ok = ag_same(name, got, want);
+	free(want);
+	return ok;
+}
+
 /* One case, start to end. */
 static void ag_run(const ag_case *c)
 {
-	char path[512], schema[64], *sql, *expect, *lines, *up_body = NULL, *down_body = NULL;
+	char path[512], schema[64], *sql, *lines, *up_body = NULL, *down_body = NULL;
 	vh_catalog *before, *after;
 	vh_diff *up = NULL, *down = NULL;
 	vh_agplan plan;
@@ -130,13 +146,8 @@ static void ag_run(const ag_case *c)
 	CU_ASSERT_FATAL(rc == 0);
 	CU_ASSERT(ag_no_scratch_left());
 	lines = ag_lines(up);
-	snprintf(path, sizeof(path), "%s/%s/expect.txt", AG_FIXTURES, c->name);
-	if (getenv("AG_WRITE_EXPECT"))
-		ag_write(path, lines);
-	expect = ag_read(path);
-	CU_ASSERT(ag_same(c->name, lines, expect));
+	CU_ASSERT(ag_matches_file(c->name, "expect.txt", lines));
 	free(lines);
-	free(expect);
 	CU_ASSERT((up->nops == 0) == (down->nops == 0));
 	/* Every difference of these cases is generated: none left to name. */
 	if (up->nunmodelled || down->nunmodelled) {
@@ -150,15 +161,9 @@ static void ag_run(const ag_case *c)
 	CU_ASSERT_FATAL(vh_autogen_plan(&plan, up, down, !(ag_plan_of(c->name) & 1)) == 0);
 	up = down = NULL;
 	if (ag_plan_of(c->name) & 2) {
-		char *text = ag_plan_text(&plan);
-
-		snprintf(path, sizeof(path), "%s/%s/plan.txt", AG_FIXTURES, c->name);
-		if (getenv("AG_WRITE_EXPECT"))
-			ag_write(path, text);
-		expect = ag_read(path);
-		CU_ASSERT(ag_same(c->name, text, expect));
-		free(text);
-		free(expect);
+		lines = ag_plan_text(&plan);
+		CU_ASSERT(ag_matches_file(c->name, "plan.txt", lines));
+		free(lines);
 	}
 	dir = vh_test_plugin_dir(none);
 	ag_plan_build(&plan, dir, c->name, &up_body, &down_body);
