@@ -22,6 +22,8 @@
  * Schemas and extensions the model creates come first, domains and
  * composite types with the enums, partitions after their parents, and all
  * drop in reverse (vh_diff_types.c, vh_diff_partitions.c).
+ * Autogenerate then moves operations the catalog's dependencies say must
+ * come first or later (vh_diff_order.h), or refuses a cycle.
  * A changed constraint or index is dropped and created again. Renames are
  * not guessed: a renamed table or column is a drop and an add, and the drop
  * says so in its review note. */
@@ -55,7 +57,8 @@ typedef enum vh_op_kind {
 	VH_OP_ADD_ENUM_VALUE,
 	VH_OP_RENAME_ENUM_VALUE,
 	VH_OP_ATTACH_PARTITION, /* vh_diff_partitions.c */
-	VH_OP_DETACH_PARTITION
+	VH_OP_DETACH_PARTITION,
+	VH_OP_VALIDATE_CONSTRAINT /* online plans (vh_autogen_plan) */
 } vh_op_kind;
 
 typedef struct vh_op {
