@@ -41,6 +41,7 @@
 	X(pooler, POOLER, "auto")                                              \
 	X(wait_for_replicas, MS, "0")                                          \
 	X(reconnect_timeout, MS, "0")                                          \
+	X(lock_lease, MS, "60s")                                               \
 	X(lint, STR, "warn")                                                   \
 	X(lint_large_rows, INT, "100000")                                      \
 	X(lint_large_mb, INT, "10")

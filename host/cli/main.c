@@ -102,11 +102,16 @@ const vh_cmd vh_commands[] = {
 	 "  --yes           confirm a scratch schema in an environment that requires it (--trace)\n"
 	 "  exits 1 when a finding not silenced by VHOST_LINT_IGNORE is at error level\n"},
 	{"revision", vh_cmd_revision,
-	 "revision [-m MESSAGE] [--autogenerate] [--rev-id ID] [--head REV [--splice]] [--branch-label NAME]\n"
-	 "                [--depends-on REV] [--source-dir DIR] [--template FILE]",
+	 "revision [-m MESSAGE] [--autogenerate [--no-online]] [--rev-id ID] [--head REV [--splice]]\n"
+	 "                [--branch-label NAME] [--depends-on REV] [--source-dir DIR] [--template FILE]",
 	 "Write a new revision source based on the head, from the template",
 	 "  -m, --message MESSAGE  what the revision does (names the file <id>_<slug>.c)\n"
 	 "  --autogenerate         fill upgrade/downgrade with the difference between the database and the model\n"
+	 "                         as an online plan: up to 3 chained revisions (the change, with keys and checks\n"
+	 "                         on existing tables NOT VALID; new indexes on existing tables CONCURRENTLY,\n"
+	 "                         non-transactional; VALIDATE CONSTRAINT and SET NOT NULL via a validated check)\n"
+	 "  --no-online            with --autogenerate: one revision, the plain plan (plain CREATE INDEX, valid\n"
+	 "                         keys, SET NOT NULL)\n"
 	 "  --rev-id ID            use ID instead of 12 random hex digits\n"
 	 "  --head REV             base it on REV (default: head; 'base' starts a new root)\n"
 	 "  --splice               allow a --head that is not a head (starts a branch)\n"
@@ -243,7 +248,7 @@ static void usage(FILE *out)
 		"  -h, --help            this help; 'vhost COMMAND --help' for a command\n"
 		"  --version             print the version\n\n"
 		"Poolers, standbys and failover (settings in the ini file; docs/topologies.md):\n"
-		"  pooler = auto|none|transaction, wait_for_replicas = DURATION,\n"
+		"  pooler = auto|none|transaction, lock_lease = DURATION, wait_for_replicas = DURATION,\n"
 		"  reconnect_timeout = DURATION (with host=a,b target_session_attrs=read-write)\n\n"
 		"Commands:\n");
 	for (c = vh_commands; c->name; c++)

@@ -90,7 +90,7 @@ static void check_script(vh_lint_scan *s, const vh_lint_sql *sql)
 	}
 }
 
-static int lint_revision(vh_lint_scan *s)
+static int lint_revision(vh_lint_scan *s, vh_lint_renderer *z, size_t i)
 {
 	static const char *const dir[2] = {"upgrade", "downgrade"};
 	vh_lint_sql sql[2] = {{0}};
@@ -98,7 +98,7 @@ static int lint_revision(vh_lint_scan *s)
 	size_t first = s->rep->n;
 	int rc, d;
 
-	if ((rc = vh_lint_render(&x, s->rev, s->cfg->schema)) < 0)
+	if ((rc = vh_lint_renderer_next(z, i, &x)) < 0)
 		goto done;
 	s->nontx = (s->rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
 	s->timeout_set = s->cfg->lock_timeout > 0;
@@ -169,6 +169,8 @@ int vh_lint_run(vh_lint_report *out, vh_app *app, const vh_lint_opts *o)
 	vh_plan plan = {0};
 	vh_graph *g;
 	PGconn *conn = NULL;
+	vh_lint_renderer *z = NULL;
+	const vh_revision **revs = NULL;
 	size_t i;
 	int rc;
 
@@ -193,6 +195,16 @@ int vh_lint_run(vh_lint_report *out, vh_app *app, const vh_lint_opts *o)
 			goto done;
 		}
 	}
+	if (!(revs = calloc(plan.n ? plan.n : 1, sizeof(*revs)))) {
+		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < plan.n; i++)
+		revs[i] = vh_graph_rev(g, plan.steps[i].rev);
+	if (!(z = vh_lint_renderer_new(revs, plan.n, app->cfg->schema))) {
+		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+		goto done;
+	}
 	for (i = 0; i < plan.n; i++) {
 		/* --all: each revision as it would run on a database already at
 		 * its parent, which has lived with the earlier ones (a plan of
@@ -200,14 +212,16 @@ int vh_lint_run(vh_lint_report *out, vh_app *app, const vh_lint_opts *o)
 		 * the next). */
 		if (o->all)
 			vh_lint_names_clear(&s.created);
-		s.rev = vh_graph_rev(g, plan.steps[i].rev);
-		if ((rc = lint_revision(&s)) < 0)
+		s.rev = revs[i];
+		if ((rc = lint_revision(&s, z, i)) < 0)
 			goto done;
 		out->nrevs++;
 	}
 	if (o->trace)
 		rc = vh_lint_trace(out, app, &plan, o->yes);
 done:
+	vh_lint_renderer_free(z);
+	free(revs);
 	vh_lint_sizer_free(s.sizer);
 	vh_lint_names_clear(&s.created);
 	vh_lint_names_clear(&s.notnull_ok);
@@ -239,7 +253,7 @@ int vh_lint_gate(vh_app *app, const char *spec, int all, int *worst)
 {
 	vh_lint_report r;
 	vh_lint_opts o = {0};
-	int mode, rc;
+	int mode = 0, rc;
 
 	PGconn *conn;
 

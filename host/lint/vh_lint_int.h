@@ -58,10 +58,17 @@ typedef struct vh_lint_rendered {
 	char *load_error; /* internal */
 } vh_lint_rendered;
 
-/* Loads `rev` in a forked child and renders both directions offline.
- * Returns 0 (a crash is r->crashed, not an error), or the plugin's load
- * error. *r is the caller's (vh_lint_rendered_clear). */
-int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *schema);
+/* Renders revs[0..n-1] (both directions, offline) in a forked child, in
+ * order: vh_lint_renderer_next(z, i, r) for i = 0, 1, ... n-1 returns 0 (a
+ * crash is r->crashed, not an error) or the plugin's load error, with *r
+ * the caller's (vh_lint_rendered_clear). `revs` and `schema` must outlive
+ * z; vh_lint_renderer_free stops a child still at work. NULL when out of
+ * memory. */
+typedef struct vh_lint_renderer vh_lint_renderer;
+vh_lint_renderer *vh_lint_renderer_new(const vh_revision *const *revs, size_t n,
+				       const char *schema);
+int vh_lint_renderer_next(vh_lint_renderer *z, size_t i, vh_lint_rendered *r);
+void vh_lint_renderer_free(vh_lint_renderer *z);
 void vh_lint_rendered_clear(vh_lint_rendered *r);
 
 /* ---------------------------------------------------------------------

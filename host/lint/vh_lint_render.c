@@ -1,12 +1,16 @@
-/* vh_lint_render.c - rendering one revision for lint, in a child process.
+/* vh_lint_render.c - rendering revisions for lint, in a child process.
  *
  * Lint runs revision code (upgrade() and downgrade() against the recording
  * context) before `upgrade` runs anything; a revision that crashes, calls
  * exit() or dereferences the NULL vh_conn() offline must not take the host
  * down with it, or the gate would turn a revision's bug into an upgrade that
- * dies without saying why. So the plugin is loaded and run in a forked child
- * that sends back both scripts, what stopped them, and the revision's
- * VHOST_LINT_IGNORE list, as length-prefixed strings over a pipe. */
+ * dies without saying why. So the plugins are loaded and run in a forked
+ * child that sends back, per revision, both scripts, what stopped them, and
+ * the revision's VHOST_LINT_IGNORE list, as one length-prefixed frame of
+ * length-prefixed strings over a pipe. One child renders the whole plan (a
+ * child per revision made the lint gate cost more than a 1,000-revision
+ * upgrade itself); when it dies, the revision it was rendering is the one
+ * that killed it, and a new child carries on with the next. */
 #include "vh_lint_int.h"
 
 #include <dlfcn.h>
@@ -76,19 +80,17 @@ static void child_direction(FILE *f, const vh_plugin *p, const vh_revision *rev,
 	vh_ctx_free(ctx);
 }
 
-static void child_main(int fd, const vh_revision *rev, const char *schema)
+/* One revision's message into `f`. */
+static void child_revision(FILE *f, const vh_revision *rev, const char *schema)
 {
-	FILE *f = fdopen(fd, "w");
 	vh_plugin p;
 	int k;
 
-	if (!f)
-		_exit(3);
 	if (vh_plugin_open(&p, rev) < 0) {
 		put_str(f, "E");
 		put_str(f, vh_error_last());
-		fclose(f);
-		_exit(0);
+		vh_error_clear();
+		return;
 	}
 	put_str(f, "R");
 	child_direction(f, &p, rev, schema, 1);
@@ -103,37 +105,53 @@ static void child_main(int fd, const vh_revision *rev, const char *schema)
 			put_str(f, rule + strlen(rule) + 1);
 		}
 	}
-	_exit(fclose(f) == 0 ? 0 : 3);
+	vh_plugin_close(&p);
+}
+
+/* Renders revs[from..n-1], one frame each, flushed as it goes so that a
+ * crash cuts the frame of the revision that caused it, not an earlier one. */
+static void child_main(int fd, const vh_revision *const *revs, size_t from, size_t n,
+		       const char *schema)
+{
+	FILE *out = fdopen(fd, "w");
+	size_t i;
+
+	if (!out)
+		_exit(3);
+	for (i = from; i < n; i++) {
+		char *msg = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&msg, &len);
+
+		if (!f)
+			_exit(3);
+		child_revision(f, revs[i], schema);
+		if (fclose(f) != 0 || put(out, msg, len) < 0 || fflush(out) != 0)
+			_exit(3);
+		free(msg);
+	}
+	_exit(fclose(out) == 0 ? 0 : 3);
 }
 
 /* ---------------------------------------------------------------------
  * The parent
  * --------------------------------------------------------------------- */
 
-/* Reads everything the child wrote. */
-static int slurp(int fd, char **buf, size_t *len)
+/* Reads exactly n bytes; 0, or 1 at an early end (the child died). */
+static int read_full(int fd, void *buf, size_t n)
 {
-	size_t cap = 4096;
-	ssize_t n;
+	size_t got = 0;
+	ssize_t k;
 
-	*len = 0;
-	if (!(*buf = malloc(cap)))
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	for (;;) {
-		if (*len == cap) {
-			char *b = realloc(*buf, cap *= 2);
-
-			if (!b)
-				return vh_error_set(VH_ERR_NOMEM, "out of memory");
-			*buf = b;
-		}
-		n = read(fd, *buf + *len, cap - *len);
-		if (n < 0 && errno == EINTR)
+	while (got < n) {
+		k = read(fd, (char *)buf + got, n - got);
+		if (k < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return 0;
-		*len += (size_t)n;
+		if (k <= 0)
+			return 1;
+		got += (size_t)k;
 	}
+	return 0;
 }
 
 /* The next string of the child's message, malloc'd; NULL at a cut end. */
@@ -205,23 +223,67 @@ static int decode(const char *buf, size_t len, vh_lint_rendered *r)
 	return cut;
 }
 
-int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *schema)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	int fds[2], st = 0, rc;
-	pid_t pid;
+struct vh_lint_renderer {
+	const vh_revision *const *revs;
+	size_t n;
+	const char *schema;
+	pid_t pid; /* the child, or 0 */
+	int fd;    /* its pipe */
+};
 
-	memset(r, 0, sizeof(*r));
+vh_lint_renderer *vh_lint_renderer_new(const vh_revision *const *revs, size_t n,
+				       const char *schema)
+{
+	vh_lint_renderer *z = calloc(1, sizeof(*z));
+
+	if (z) {
+		z->revs = revs;
+		z->n = n;
+		z->schema = schema;
+		z->fd = -1;
+	}
+	return z;
+}
+
+/* Waits for the child; its status, or -1. */
+static int reap(vh_lint_renderer *z)
+{
+	int st = -1;
+
+	if (z->fd >= 0)
+		close(z->fd);
+	z->fd = -1;
+	if (z->pid > 0)
+		while (waitpid(z->pid, &st, 0) < 0 && errno == EINTR)
+			;
+	z->pid = 0;
+	return st;
+}
+
+void vh_lint_renderer_free(vh_lint_renderer *z)
+{
+	if (!z)
+		return;
+	if (z->pid > 0)
+		kill(z->pid, SIGKILL);
+	reap(z);
+	free(z);
+}
+
+static int spawn(vh_lint_renderer *z, size_t from)
+{
+	int fds[2];
+
 	if (pipe(fds) < 0)
 		return vh_error_set(VH_ERR_GENERIC, "lint: pipe: %s", strerror(errno));
 	fflush(NULL); /* nothing buffered may be written twice */
-	if ((pid = fork()) < 0) {
+	if ((z->pid = fork()) < 0) {
+		z->pid = 0;
 		close(fds[0]);
 		close(fds[1]);
 		return vh_error_set(VH_ERR_GENERIC, "lint: fork: %s", strerror(errno));
 	}
-	if (pid == 0) {
+	if (z->pid == 0) {
 		/* What the revision logs, or a sanitizer's crash report, is for
 		 * the run, not for the gate before it. */
 		int null = open("/dev/null", O_WRONLY);
@@ -229,28 +291,46 @@ int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *sche
 		if (null >= 0)
 			dup2(null, STDERR_FILENO);
 		close(fds[0]);
-		child_main(fds[1], rev, schema);
+		child_main(fds[1], z->revs, from, z->n, z->schema);
 	}
 	close(fds[1]);
-	rc = slurp(fds[0], &buf, &len);
-	close(fds[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (rc == 0) {
-		r->crashed = !WIFEXITED(st) || WEXITSTATUS(st) != 0 || decode(buf, len, r);
-		if (r->crashed) {
-			char how[64];
+	z->fd = fds[0];
+	return 0;
+}
 
-			if (WIFSIGNALED(st))
-				snprintf(how, sizeof(how), "was killed by signal %d (%s)", WTERMSIG(st),
-					 strsignal(WTERMSIG(st)));
-			else
-				snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(st));
-			free(r->why[0]);
-			r->why[0] = strdup(how);
-		}
+int vh_lint_renderer_next(vh_lint_renderer *z, size_t i, vh_lint_rendered *r)
+{
+	char *buf = NULL;
+	uint32_t len;
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (z->pid == 0 && (rc = spawn(z, i)) < 0)
+		return rc;
+	if (read_full(z->fd, &len, sizeof(len)) == 0 && (buf = malloc(len ? len : 1)) &&
+	    read_full(z->fd, buf, len) == 0) {
+		r->crashed = decode(buf, len, r);
+	} else {
+		/* The child died rendering revision i: say how; the next
+		 * revision gets a new child. */
+		int st = reap(z);
+		char how[64];
+
+		if (!buf && st < 0)
+			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+		if (st >= 0 && WIFSIGNALED(st))
+			snprintf(how, sizeof(how), "was killed by signal %d (%s)", WTERMSIG(st),
+				 strsignal(WTERMSIG(st)));
+		else
+			snprintf(how, sizeof(how), "exited with status %d",
+				 st >= 0 ? WEXITSTATUS(st) : -1);
+		r->crashed = 1;
+		free(r->why[0]);
+		r->why[0] = strdup(how);
 	}
 	free(buf);
+	if (i + 1 == z->n && z->pid > 0)
+		reap(z);
 	if (rc == 0 && r->load_error)
 		rc = vh_error_set(VH_ERR_GENERIC, "%s", r->load_error);
 	free(r->load_error);

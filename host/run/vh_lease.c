@@ -14,6 +14,7 @@
 
 #include "vh_db.h"
 #include "vh_error.h"
+#include "vh_heartbeat.h"
 #include "vh_sdk_host.h"
 
 /* 16 random bytes as hex: /dev/urandom, else the clock and pid (a token
@@ -131,6 +132,29 @@ static void lease_describe(void *user, PGconn *conn, char *buf, size_t len)
 	free(sql);
 }
 
+/* The heartbeat (vh_heartbeat.c), renewing three times a lease. It waits
+ * for the row as long as this run's revision holds it (lock_timeout 0), to
+ * renew right after that commits. Renews while the token is still ours
+ * even past the expiry: nobody took it then. */
+static int start_beat(vh_lock *l, PGconn *conn)
+{
+	char *kq = vh_quote_literal(l->what), *sql = NULL;
+	int rc = 0;
+
+	if (!kq || asprintf(&sql,
+			    "SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0; "
+			    "UPDATE %s SET expires_at = "
+			    "clock_timestamp() + interval '%d milliseconds' WHERE lock_key = %s "
+			    "AND token = '%s' RETURNING true",
+			    l->table, l->lease_ms, kq, l->token) < 0)
+		sql = NULL;
+	vh_free(kq);
+	if (!sql || vh_heartbeat_start(&l->beat, conn, sql, l->lease_ms / 3) < 0)
+		rc = vh_error_set(VH_ERR_NOMEM, "out of memory (starting the lease's heartbeat)");
+	free(sql);
+	return rc;
+}
+
 int vh_lease_acquire(vh_lock *l, PGconn *conn, int wait_ms, int quiet)
 {
 	char host[128] = "", holder[256], *hq, *kq, *sql = NULL;
@@ -169,6 +193,8 @@ int vh_lease_acquire(vh_lock *l, PGconn *conn, int wait_ms, int quiet)
 	lt.sql = sql;
 	rc = vh_lock_poll(conn, wait_ms, l->what, quiet, lease_try_once, lease_describe, &lt);
 	free(sql);
+	if (rc == 0 && !l->beat)
+		rc = start_beat(l, conn);
 	return rc;
 }
 
@@ -179,6 +205,9 @@ int vh_lease_release(vh_lock *l, PGconn *conn)
 	char *sql;
 	int rc;
 
+	/* First: a beat after the row is gone would only find it gone. */
+	vh_heartbeat_stop(l->beat);
+	l->beat = NULL;
 	if (PQstatus(conn) != CONNECTION_OK) {
 		fprintf(stderr, "WARNING: could not give back the migration lock on %s (the connection "
 				"is gone); it frees itself when its lease runs out, within %d s\n",

@@ -12,11 +12,8 @@
 
 #include "vh_db.h"
 #include "vh_error.h"
+#include "vh_heartbeat.h"
 #include "vh_pooler.h"
-
-/* How long a lease lasts unless renewed: every revision's transaction
- * renews it, and a non-transactional revision's heartbeat too. */
-#define VH_LEASE_MS 60000
 
 int vh_lock_poll(PGconn *conn, int wait_ms, const char *what, int quiet, vh_lock_try_fn try_once,
 		 vh_lock_describe_fn describe, void *user)
@@ -163,6 +160,7 @@ int vh_lock_take(vh_lock *l, vh_app *app, PGconn *conn, const vh_tables *t, int 
 
 	/* `l` is zeroed by the caller, or left by an earlier take (the
 	 * single-transaction retry takes it again): drop what that kept */
+	vh_heartbeat_stop(l->beat);
 	free(l->table);
 	free(l->fence);
 	free(l->what);
@@ -175,9 +173,15 @@ int vh_lock_take(vh_lock *l, vh_app *app, PGconn *conn, const vh_tables *t, int 
 	vh_pooler_decide(app, conn, pid, &pooled);
 	if (pooled) {
 		l->pooled = 1;
+		if (app->cfg->lock_lease < 1000)
+			return vh_error_set(VH_ERR_USAGE,
+					    "%s: lock_lease = %d ms is too short: the lease needs at "
+					    "least 1s to be renewed in time",
+					    app->cfg->path ? app->cfg->path : "settings",
+					    app->cfg->lock_lease);
 		if (xact) /* the lease is its own transaction */
 			PQclear(PQexec(conn, "ROLLBACK"));
-		if ((rc = vh_lease_init(l, t, VH_LEASE_MS)) < 0 ||
+		if ((rc = vh_lease_init(l, t, app->cfg->lock_lease)) < 0 ||
 		    (rc = vh_lease_acquire(l, conn, app->cfg->migration_lock_wait, app->quiet)) < 0)
 			return rc;
 		l->kind = VH_LOCK_LEASE;
@@ -247,6 +251,7 @@ int vh_lock_release(vh_lock *l, PGconn *conn)
 					  l->what);
 		PQclear(res);
 	}
+	vh_heartbeat_stop(l->beat); /* NULL once the lease was given back */
 	free(l->table);
 	free(l->fence);
 	free(l->what);

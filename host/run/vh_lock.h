@@ -34,6 +34,7 @@ typedef struct vh_lock {
 	char *fence;       /* the fence statement (lease only) */
 	char *what;        /* the version table, for messages */
 	int lease_ms;      /* how long the lease lasts unless renewed */
+	struct vh_heartbeat *beat; /* renews the lease while it is held */
 } vh_lock;
 
 /* Takes the migration lock on app's connection `conn` for the version table

@@ -2,12 +2,15 @@
  * is rolled back and diffing it with the target schema (the model is read
  * by vh_model.c, the diff written as C by vh_autogen_render.c). */
 #include "vh_autogen.h"
+#include "vh_autogen_ext.h"
+#include "vh_introspect_schemas.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vh_db.h"
+#include "vh_diff_order.h"
 #include "vh_error.h"
 #include "vh_introspect.h"
 #include "vh_inventory.h"
@@ -65,10 +68,13 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 {
 	vh_ischema *db = NULL, *want = NULL;
 	vh_catalog *cdb = NULL, *cwant = NULL;
+	vh_deps *ddb = NULL, *dwant = NULL;
 	char scratch[64], *qscratch = NULL, *sql = NULL;
 	const char *params[1] = {scratch};
-	PGresult *res = NULL;
+	PGresult *res = NULL, *schemas = NULL;
 	vh_model m;
+	vh_autogen_ext ext = {0};
+	PQnoticeReceiver prev;
 	int rc, open = 0;
 
 	*up = *down = NULL;
@@ -91,9 +97,14 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	/* The target first: whatever the model does cannot show in it. */
 	if ((rc = vh_introspect(&db, conn, schema, exclude)) < 0 ||
 	    (rc = vh_catalog_snapshot(&cdb, conn, schema, exclude)) < 0 ||
-	    (rc = vh_db_exec(conn, "creating the model's scratch schema", sql)) < 0)
+	    (rc = vh_deps_read(&ddb, conn, schema)) < 0 ||
+	    (rc = vh_schemas_before(&schemas, conn)) < 0 ||
+	    (rc = vh_db_exec(conn, "creating the model's scratch schema", sql)) < 0 ||
+	    (rc = vh_autogen_ext_prepare(&ext, conn, schema, scratch)) < 0)
 		goto done;
+	prev = PQsetNoticeReceiver(conn, vh_autogen_ext_notice, &ext);
 	res = PQexec(conn, m.text);
+	PQsetNoticeReceiver(conn, prev, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK &&
 	    PQresultStatus(res) != PGRES_EMPTY_QUERY) {
 		const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -106,7 +117,9 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	PQclear(res);
 	res = NULL;
 	if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
-		/* A COMMIT in the model made the scratch schema permanent. */
+		/* A COMMIT in the model made the scratch schema permanent, and
+		 * the extensions moved into it: those go back first. */
+		vh_autogen_ext_restore(&ext, conn, schema);
 		free(sql);
 		if (asprintf(&sql, "DROP SCHEMA IF EXISTS %s CASCADE; RESET search_path", qscratch) < 0)
 			sql = NULL;
@@ -119,7 +132,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 					  "ROLLBACK): a model holds DDL only",
 					  model_path);
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc = vh_autogen_ext_settle(&ext, conn, schema)) < 0)
 		goto done;
 	if ((rc = vh_db_query(&res, conn, "checking the model stayed in its schema", q_leaks, 1,
 			      params)) < 0)
@@ -134,9 +147,14 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	PQclear(res);
 	res = NULL;
 	if ((rc = vh_introspect(&want, conn, scratch, exclude)) < 0 ||
-	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0)
+	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0 ||
+	    (rc = vh_deps_read(&dwant, conn, scratch)) < 0 ||
+	    (rc = vh_schemas_add(db, want, conn, schemas, scratch, schema, ext.schemas,
+				 ext.nschemas)) < 0)
 		goto done;
-	if ((rc = vh_diff_compute(up, db, want)) < 0 || (rc = vh_diff_compute(down, want, db)) < 0)
+	if ((rc = vh_diff_compute(up, db, want)) < 0 || (rc = vh_diff_compute(down, want, db)) < 0 ||
+	    (rc = vh_diff_order(*up, ddb, dwant, "upgrade")) < 0 ||
+	    (rc = vh_diff_order(*down, dwant, ddb, "downgrade")) < 0)
 		goto done;
 	if ((rc = vh_inventory_unmodelled(&(*up)->unmodelled, &(*up)->nunmodelled, cdb, cwant)) < 0 ||
 	    (rc = vh_inventory_unmodelled(&(*down)->unmodelled, &(*down)->nunmodelled, cwant,
@@ -145,6 +163,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	rc = check_nulls(conn, schema, *up);
 done:
 	PQclear(res);
+	PQclear(schemas);
 	if (open)
 		PQclear(PQexec(conn, "ROLLBACK"));
 	if (rc < 0) {
@@ -156,10 +175,13 @@ done:
 	vh_ischema_free(want);
 	vh_catalog_free(cdb);
 	vh_catalog_free(cwant);
+	vh_deps_free(ddb);
+	vh_deps_free(dwant);
 	if (qscratch)
 		PQfreemem(qscratch);
 	free(sql);
 	vh_model_clear(&m);
+	vh_autogen_ext_clear(&ext);
 	return rc;
 }
 
@@ -217,15 +239,17 @@ static int require_at(vh_app *app, const char *const *parents, size_t nparents)
 }
 
 /* See vh_autogen.h. */
-int vh_autogen_bodies(vh_app *app, const char *const *parents, size_t nparents,
-		      char **up_body, char **down_body)
+int vh_autogen_bodies(vh_app *app, const char *const *parents, size_t nparents, int online,
+		      vh_autogen_file files[VH_PLAN_MAX], size_t *nfiles)
 {
 	vh_diff *up = NULL, *down = NULL;
+	vh_agplan plan = {0};
 	const char *source;
 	size_t i;
 	int rc;
 
-	*up_body = *down_body = NULL;
+	*nfiles = 0;
+	memset(files, 0, VH_PLAN_MAX * sizeof(*files));
 	if (!app->cfg->model)
 		return vh_autogen_app_diff(app, &up, &down); /* the "no model" error */
 	if ((rc = require_at(app, parents, nparents)) < 0 ||
@@ -246,8 +270,28 @@ int vh_autogen_bodies(vh_app *app, const char *const *parents, size_t nparents,
 	if (app->cfg->dir && strncmp(source, app->cfg->dir, strlen(app->cfg->dir)) == 0 &&
 	    source[strlen(app->cfg->dir)] == '/')
 		source += strlen(app->cfg->dir) + 1;
-	rc = vh_autogen_render(up_body, down_body, up, down, source);
+	rc = vh_autogen_plan(&plan, up, down, online);
+	up = down = NULL;
+	if (rc == 0 && plan.n > 1)
+		vh_app_info(app, "Online plan: %zu revisions, each the child of the one before, so no "
+				 "statement holds a long lock on an existing table (--no-online: one)",
+			    plan.n);
+	for (i = 0; rc == 0 && i < plan.n; i++) {
+		files[i].nontransactional = plan.revs[i].nontransactional;
+		files[i].step = plan.revs[i].step;
+		rc = vh_autogen_render(&files[i].up_body, &files[i].down_body, plan.revs[i].up,
+				       plan.revs[i].down, source);
+		*nfiles = i + 1;
+	}
+	if (rc < 0) {
+		for (i = 0; i < *nfiles; i++) {
+			free(files[i].up_body);
+			free(files[i].down_body);
+		}
+		*nfiles = 0;
+	}
 done:
+	vh_agplan_clear(&plan);
 	vh_diff_free(up);
 	vh_diff_free(down);
 	return rc;

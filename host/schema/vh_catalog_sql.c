@@ -22,6 +22,11 @@
 	"  FROM pg_class x WHERE x.relnamespace = " c ".relnamespace"                      \
 	"  AND x.relname = ANY($2::text[])))))"
 
+/* Not a member of an extension (the extension is listed instead). */
+#define VH__NOT_EXT(cat, a)                                                             \
+	" AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '" cat "'::regclass" \
+	"  AND d.objid = " a ".oid AND d.deptype = 'e')"
+
 const char *const vh_catalog_sql[] = {
 	/* Relations: tables, views, sequences, ... */
 	"SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'"
@@ -229,14 +234,14 @@ const char *const vh_catalog_sql[] = {
 
 	/* Other kinds of the schema, by name only: that they exist or not. */
 	"SELECT 'collation', c.collname::text, '' FROM pg_collation c"
-	" JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = $1"
+	" JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = $1" VH__NOT_EXT("pg_collation", "c")
 	" UNION ALL SELECT 'operator', o.oprname || '(' || format_type(o.oprleft, NULL) || ', '"
 	"  || format_type(o.oprright, NULL) || ')', '' FROM pg_operator o"
-	" JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = $1"
+	" JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = $1" VH__NOT_EXT("pg_operator", "o")
 	" UNION ALL SELECT 'text search configuration', c.cfgname::text, '' FROM pg_ts_config c"
-	" JOIN pg_namespace n ON n.oid = c.cfgnamespace WHERE n.nspname = $1"
+	" JOIN pg_namespace n ON n.oid = c.cfgnamespace WHERE n.nspname = $1" VH__NOT_EXT("pg_ts_config", "c")
 	" UNION ALL SELECT 'conversion', c.conname::text, '' FROM pg_conversion c"
-	" JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1",
+	" JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1" VH__NOT_EXT("pg_conversion", "c"),
 
 	/* Comments on everything else of the schema: constraints, indexes,
 	 * sequences, types, routines, triggers, policies, ... Relations and

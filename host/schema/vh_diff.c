@@ -19,6 +19,7 @@ static const char *const op_names[] = {
 	"add_index",    "remove_index",      "modify_comment",
 	"add",          "remove",            "replace",         "recreate",
 	"add_enum_value", "rename_enum_value",
+	"attach_partition", "detach_partition", "validate_constraint",
 };
 
 /* See vh_diff.h. */
@@ -215,7 +216,7 @@ void vh_diff_free(vh_diff *d)
  * column users.email"); the rest read "kind table.object: detail". */
 char *vh_op_describe(const vh_op *op)
 {
-	if (op->kind >= VH_OP_ADD_OBJECT)
+	if (op->kind >= VH_OP_ADD_OBJECT && op->kind != VH_OP_VALIDATE_CONSTRAINT)
 		return vh_diff_fmt("%s %s", vh_op_name(op->kind), op->detail ? op->detail : op->table);
 	if (op->kind == VH_OP_MODIFY_COMMENT)
 		return vh_diff_fmt("%s %s %s%s%s", vh_op_name(op->kind), op->detail ? op->detail : "",

@@ -19,6 +19,11 @@
  * after it); routines, sequences and enum types are created before the
  * tables and dropped after the columns stop using them; a view that reads a table whose columns
  * are dropped or change type is dropped and created again, and says so.
+ * Schemas and extensions the model creates come first, domains and
+ * composite types with the enums, partitions after their parents, and all
+ * drop in reverse (vh_diff_types.c, vh_diff_partitions.c).
+ * Autogenerate then moves operations the catalog's dependencies say must
+ * come first or later (vh_diff_order.h), or refuses a cycle.
  * Policies are dropped and privileges revoked before all that, policies
  * created and privileges granted after it (vh_diff_acl.c).
  * A changed constraint or index is dropped and created again. Renames are
@@ -52,7 +57,10 @@ typedef enum vh_op_kind {
 	VH_OP_REPLACE_OBJECT, /* CREATE OR REPLACE, ALTER SEQUENCE */
 	VH_OP_RECREATE_OBJECT, /* dropped and created again: one op each way */
 	VH_OP_ADD_ENUM_VALUE,
-	VH_OP_RENAME_ENUM_VALUE
+	VH_OP_RENAME_ENUM_VALUE,
+	VH_OP_ATTACH_PARTITION, /* vh_diff_partitions.c */
+	VH_OP_DETACH_PARTITION,
+	VH_OP_VALIDATE_CONSTRAINT /* online plans (vh_autogen_plan) */
 } vh_op_kind;
 
 typedef struct vh_op {

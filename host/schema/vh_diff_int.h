@@ -85,4 +85,18 @@ void vh_diff_create_table(vh_dbuilder *b, const vh_itable *t);
 void vh_diff_drop_table(vh_dbuilder *b, const vh_itable *t);
 void vh_diff_table(vh_dbuilder *b, const vh_itable *f, const vh_itable *t);
 
+/* Domains, composite types, extensions (vh_diff_types.c): a changed one
+ * (1 when it was created anew, with its comment), and the order of each
+ * within its create (`create` 1) or drop phase. */
+int vh_diff_type_change(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
+			const vh_iobject *t);
+long vh_diff_type_order(const vh_iobject *o, int create);
+
+/* Partitions (vh_diff_partitions.c): CREATE TABLE ... PARTITION OF, the
+ * PARTITION BY clause of a partitioned table, and a table whose parent or
+ * bound changes detached and attached. */
+char *vh_diff_partition_create(const vh_itable *t);
+char *vh_diff_partition_by(char *sql, const vh_itable *t);
+void vh_diff_partition(vh_dbuilder *b, const vh_itable *f, const vh_itable *t);
+
 #endif

@@ -39,14 +39,18 @@ static char *label(const vh_iobject *o, const char *detail)
 static int drop_phase(vh_iobj_kind k)
 {
 	static const int p[] = {PH_DROP_ENUM, PH_DROP_SEQUENCE, PH_DROP_ROUTINE, PH_DROP_VIEW,
-				PH_DROP_TRIGGER};
+				PH_DROP_TRIGGER,
+				/* domain, composite, extension, schema */
+				PH_DROP_ENUM, PH_DROP_ENUM, PH_DROP_ENUM, PH_DROP_ENUM};
 	return p[k];
 }
 
 static int create_phase(vh_iobj_kind k)
 {
 	static const int p[] = {PH_CREATE_ENUM, PH_SEQUENCE, PH_ROUTINE, PH_CREATE_VIEW,
-				PH_CREATE_TRIGGER};
+				PH_CREATE_TRIGGER,
+				/* domain, composite, extension, schema */
+				PH_CREATE_ENUM, PH_CREATE_ENUM, PH_ALTER_ENUM, PH_ALTER_ENUM};
 	return p[k];
 }
 
@@ -69,7 +73,7 @@ static void create_object(vh_dbuilder *b, const vh_iobject *o, vh_op_kind kind,
 {
 	const char *p = o->create;
 	int phase = create_phase(o->kind);
-	long order = o->kind == VH_IOBJ_VIEW ? (long)o->oid : 0;
+	long order = o->kind == VH_IOBJ_VIEW ? (long)o->oid : vh_diff_type_order(o, 1);
 
 	while (*p) {
 		size_t n = strcspn(p, "\x1e");
@@ -100,6 +104,8 @@ static void drop_object(vh_dbuilder *b, const vh_iobject *o, vh_op_kind kind, co
 
 	if (op && o->kind == VH_IOBJ_VIEW)
 		op->order = -(long)o->oid;
+	else if (op)
+		op->order = vh_diff_type_order(o, 0);
 }
 
 /* Both sides hold `f` and `t` (same kind and name) with different
@@ -123,6 +129,10 @@ static int change_object(vh_dbuilder *b, const vh_ischema *from, const vh_iobjec
 						t->table ? t->table : "NONE"),
 				    NULL);
 		return 0;
+	case VH_IOBJ_DOMAIN:
+	case VH_IOBJ_COMPOSITE:
+	case VH_IOBJ_EXTENSION:
+		return vh_diff_type_change(b, from, f, t);
 	case VH_IOBJ_FUNCTION:
 		if (strcmp(f->extra, t->extra) == 0) {
 			vh_diff_add(b, VH_OP_REPLACE_OBJECT, PH_ROUTINE, 0, t->name, NULL,

@@ -18,6 +18,10 @@ static char *create_table_sql(const vh_itable *t)
 	const char *sep = "\n  ";
 	size_t i;
 
+	if (t->parent) {
+		free(sql);
+		return vh_diff_partition_create(t);
+	}
 	for (i = 0; sql && i < t->ncols; i++) {
 		char *def = vh_diff_column_def(&t->cols[i]);
 
@@ -37,7 +41,7 @@ static char *create_table_sql(const vh_itable *t)
 	}
 	next = sql ? vh_diff_fmt("%s%s)", sql, t->ncols || t->ncons ? "\n" : "") : NULL;
 	free(sql);
-	return next;
+	return vh_diff_partition_by(next, t);
 }
 
 /* A table only in the model: CREATE TABLE, then its comments, foreign
@@ -45,15 +49,18 @@ static char *create_table_sql(const vh_itable *t)
 void vh_diff_create_table(vh_dbuilder *b, const vh_itable *t)
 {
 	size_t i;
+	vh_op *op = vh_diff_add(b, VH_OP_ADD_TABLE, PH_CREATE_TABLE, 0, t->name, NULL, NULL,
+				create_table_sql(t), NULL);
 
-	vh_diff_add(b, VH_OP_ADD_TABLE, PH_CREATE_TABLE, 0, t->name, NULL, NULL, create_table_sql(t), NULL);
+	if (op) /* a partition after its parent */
+		op->order = t->depth;
 	if (t->comment)
 		vh_diff_comment(b, "table", t->name, NULL, t->comment);
 	for (i = 0; i < t->ncols; i++)
 		if (t->cols[i].comment)
 			vh_diff_comment(b, "column", t->name, t->cols[i].name, t->cols[i].comment);
 	for (i = 0; i < t->ncons; i++)
-		vh_diff_add_cons(b, t, &t->cons[i], t->cons[i].type != 'f');
+		vh_diff_add_cons(b, t, &t->cons[i], t->cons[i].type != 'f' && !t->parent);
 	for (i = 0; i < t->nidx; i++)
 		vh_diff_add_index(b, t, &t->idx[i]);
 }
@@ -63,12 +70,15 @@ void vh_diff_create_table(vh_dbuilder *b, const vh_itable *t)
 void vh_diff_drop_table(vh_dbuilder *b, const vh_itable *t)
 {
 	size_t i;
+	vh_op *op;
 
 	for (i = 0; i < t->ncons; i++)
 		if (t->cons[i].type == 'f')
 			vh_diff_remove_cons(b, t, &t->cons[i]);
-	vh_diff_add(b, VH_OP_REMOVE_TABLE, PH_DROP_TABLE, 0, t->name, NULL, NULL,
+	op = vh_diff_add(b, VH_OP_REMOVE_TABLE, PH_DROP_TABLE, 0, t->name, NULL, NULL,
 	    vh_diff_fmt("DROP TABLE %s", t->name), vh_diff_rename_note("table"));
+	if (op) /* a partition before its parent */
+		op->order = -t->depth;
 }
 
 /* A table on both sides: columns matched by name, then keys, then the
@@ -77,10 +87,12 @@ void vh_diff_table(vh_dbuilder *b, const vh_itable *f, const vh_itable *t)
 {
 	size_t i;
 
-	for (i = 0; i < f->ncols; i++)
+	vh_diff_partition(b, f, t);
+	/* A partition's columns are its parent's. */
+	for (i = 0; i < f->ncols && !(f->parent && t->parent); i++)
 		if (!vh_diff_find_column(t, f->cols[i].name))
 			vh_diff_remove_column(b, f, &f->cols[i], NULL);
-	for (i = 0; i < t->ncols; i++) {
+	for (i = 0; i < t->ncols && !(f->parent && t->parent); i++) {
 		const vh_icolumn *o = vh_diff_find_column(f, t->cols[i].name);
 
 		if (o)

@@ -8,13 +8,16 @@
  * quote_literal. Objects of the schema therefore read unqualified, so a
  * scratch copy of the schema and the real one compare textually.
  *
- * Covered: ordinary tables (not partitions, views or foreign tables), their
+ * Covered: ordinary and partitioned tables and partitions (not views or
+ * foreign tables; a partition's copies of its parent's keys and indexes are
+ * left out), their
  * columns (type, collation, nullability, default, identity, stored
  * generation, serial), primary key, unique, check, exclusion and foreign
  * key constraints, indexes that back no constraint, and comments on tables,
  * columns, constraints and indexes; enum types, sequences of their own,
  * views and materialized views (with their indexes), functions and
- * procedures, triggers, row level security, policies and privileges as
+ * procedures, triggers, domains, composite types, extensions and other
+ * schemas a model creates, row level security, policies and privileges as
  * vh_iobject. Everything else is left to the
  * catalog inventory (vh_inventory.h), which names what differs. */
 #ifndef VH_INTROSPECT_H
@@ -64,6 +67,14 @@ typedef struct vh_itable {
 	vh_iindex *idx; /* by name */
 	size_t nidx;
 	unsigned int oid;
+	/* Partitioning (vh_introspect_types.c explains): the key of a
+	 * partitioned table ("RANGE (at)"), else NULL; a partition's parent
+	 * (quoted) and bound ("FOR VALUES FROM (1) TO (2)"), else NULL; how many
+	 * parents up it has (0 for a table that is no partition). */
+	const char *partkey;
+	const char *parent;
+	const char *bound;
+	int depth;
 } vh_itable;
 
 /* An object of its own kind (vh_introspect_objects.c): an enum type, a
@@ -76,6 +87,11 @@ typedef enum vh_iobj_kind {
 	VH_IOBJ_FUNCTION,
 	VH_IOBJ_VIEW,
 	VH_IOBJ_TRIGGER,
+	/* vh_introspect_types.c */
+	VH_IOBJ_DOMAIN,
+	VH_IOBJ_COMPOSITE,
+	VH_IOBJ_EXTENSION,
+	VH_IOBJ_SCHEMA, /* other schemas a model creates (vh_introspect_schemas.c) */
 	/* vh_introspect_acl.c, diffed by vh_diff_acl.c: */
 	VH_IOBJ_RLS,    /* a table's ENABLE/FORCE ROW LEVEL SECURITY */
 	VH_IOBJ_POLICY, /* name "p ON t" */

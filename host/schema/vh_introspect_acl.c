@@ -96,8 +96,8 @@ int vh_ireader_acl(vh_ireader *r)
 {
 	int rc;
 
-	if ((rc = vh_ireader_add_objects(r, q_rls, VH_IOBJ_RLS)) == 0 &&
-	    (rc = vh_ireader_add_objects(r, q_policies, VH_IOBJ_POLICY)) == 0)
-		rc = vh_ireader_add_objects(r, q_grants, VH_IOBJ_GRANT);
+	if ((rc = vh_ireader_object_rows(r, q_rls, VH_IOBJ_RLS)) == 0 &&
+	    (rc = vh_ireader_object_rows(r, q_policies, VH_IOBJ_POLICY)) == 0)
+		rc = vh_ireader_object_rows(r, q_grants, VH_IOBJ_GRANT);
 	return rc;
 }

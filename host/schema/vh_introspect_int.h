@@ -10,6 +10,17 @@
 
 #include "vh_introspect.h"
 
+/* SQL pieces of the object queries: not a member of an extension (`cat`
+ * the catalog, `oid` the object's oid), and the object's comment as a
+ * quoted literal. */
+#define NOT_EXT(cat, oid)                                                                  \
+	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" cat "'::regclass"   \
+	"  AND e.objid = " oid " AND e.deptype = 'e')"
+
+#define COMMENT(cat, oid)                                                                  \
+	" (SELECT quote_literal(ds.description) FROM pg_description ds WHERE ds.objoid = " oid \
+	"  AND ds.classoid = '" cat "'::regclass AND ds.objsubid = 0)"
+
 /* A list of big blocks holding NUL-terminated strings, freed at once. */
 typedef struct vh_arena {
 	struct vh_arena *next;
@@ -53,13 +64,20 @@ int vh_ireader_indexes(vh_ireader *r);
  * one query each, into r->s->objs sorted by kind and name. */
 int vh_ireader_objects(vh_ireader *r);
 
-/* Runs `sql` (the columns of a vh_iobject: kind, what, name, table, def,
- * create, drop, extra, comment, oid) and appends its rows to r->s->objs,
- * unsorted; `kind` >= 0 overrides the first column. */
-int vh_ireader_add_objects(vh_ireader *r, const char *sql, int kind);
+/* Runs one object query (columns as in vh_introspect_objects.c) and
+ * appends its rows to r->s->objs (unsorted); `kind` >= 0 overrides the
+ * kind the rows carry. */
+int vh_ireader_object_rows(vh_ireader *r, const char *sql, int kind);
+
+/* Domains, composite types and extensions (vh_introspect_types.c),
+ * appended with vh_ireader_object_rows. */
+int vh_ireader_types(vh_ireader *r);
+
+/* Sorts a schema's objects again after some were added. */
+void vh_ischema_sort_objects(vh_ischema *s);
 
 /* Row-level security, policies and privileges (vh_introspect_acl.c),
- * appended by vh_ireader_objects before it sorts. */
+ * appended with vh_ireader_object_rows. */
 int vh_ireader_acl(vh_ireader *r);
 
 /* The part of pg_get_indexdef's text after the table name ("USING btree

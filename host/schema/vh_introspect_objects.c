@@ -12,15 +12,6 @@
 #include "vh_error.h"
 #include "vh_introspect_int.h"
 
-/* Not a member of an extension: $c is the catalog, $o the object's oid. */
-#define NOT_EXT(cat, oid)                                                                  \
-	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" cat "'::regclass"   \
-	"  AND e.objid = " oid " AND e.deptype = 'e')"
-
-#define COMMENT(cat, oid)                                                                  \
-	" (SELECT quote_literal(ds.description) FROM pg_description ds WHERE ds.objoid = " oid \
-	"  AND ds.classoid = '" cat "'::regclass AND ds.objsubid = 0)"
-
 /* Each returns: kind, what, name, table, def, create, drop, extra, comment,
  * oid. */
 static const char *const q_objects[] = {
@@ -107,7 +98,8 @@ static const char *const q_objects[] = {
 	/* The table is always qualified: the schema's name goes. */
 	" LATERAL (SELECT replace(pg_get_triggerdef(g.oid), ' ON ' || quote_ident(n.nspname) || '.',"
 	"  ' ON ') AS def) w"
-	" WHERE n.nspname = $1 AND NOT g.tgisinternal AND c.relname <> ALL ($2::text[])",
+	" WHERE n.nspname = $1 AND NOT g.tgisinternal AND c.relname <> ALL ($2::text[])"
+	" AND g.tgparentid = 0", /* a partition's clone of its parent's trigger */
 };
 
 /* Order: kind, then name, then table (triggers of the same name). */
@@ -126,11 +118,11 @@ static int cmp_obj(const void *pa, const void *pb)
 }
 
 /* See vh_introspect_int.h. */
-int vh_ireader_add_objects(vh_ireader *r, const char *sql, int kind)
+int vh_ireader_object_rows(vh_ireader *r, const char *sql, int kind)
 {
-	vh_iobject *grown;
 	PGresult *res;
-	int rc, i, n, oom = 0;
+	vh_iobject *grown;
+	int i, n, rc, oom = 0;
 
 	if ((rc = vh_ireader_run(r, &res, sql, "reading objects")) < 0)
 		return rc;
@@ -165,12 +157,21 @@ int vh_ireader_objects(vh_ireader *r)
 	int rc = 0;
 
 	for (q = 0; q < nq && rc == 0; q++)
-		rc = vh_ireader_add_objects(r, q_objects[q], -1);
+		rc = vh_ireader_object_rows(r, q_objects[q], -1);
+	if (rc == 0)
+		rc = vh_ireader_types(r);
 	if (rc == 0)
 		rc = vh_ireader_acl(r);
 	if (rc == 0 && r->s->nobjs > 1)
 		qsort(r->s->objs, r->s->nobjs, sizeof(vh_iobject), cmp_obj);
 	return rc;
+}
+
+/* See vh_introspect_int.h. */
+void vh_ischema_sort_objects(vh_ischema *s)
+{
+	if (s->nobjs > 1)
+		qsort(s->objs, s->nobjs, sizeof(vh_iobject), cmp_obj);
 }
 
 const vh_iobject *vh_ischema_object(const vh_ischema *s, vh_iobj_kind kind, const char *name,

@@ -14,13 +14,22 @@
  * Every query orders by table oid so rows map onto tables in one pass.
  * --------------------------------------------------------------------- */
 
+/* Ordinary and partitioned tables and partitions, not an extension's. */
 #define TABLE_FILTER                                                           \
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"                       \
-	" WHERE n.nspname = $1 AND c.relkind = 'r' AND NOT c.relispartition"  \
-	" AND c.relname <> ALL ($2::text[])"
+	" WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')"                    \
+	" AND c.relname <> ALL ($2::text[])"                                   \
+	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass" \
+	"  AND e.objid = c.oid AND e.deptype = 'e')"
 
 static const char q_tables[] =
-	"SELECT c.oid, quote_ident(c.relname), quote_literal(ds.description)"
+	"SELECT c.oid, quote_ident(c.relname), quote_literal(ds.description),"
+	" CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
+	" (SELECT quote_ident(pr.relname) FROM pg_inherits ih JOIN pg_class pr ON pr.oid = ih.inhparent"
+	"  WHERE ih.inhrelid = c.oid AND c.relispartition),"
+	" CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,"
+	" CASE WHEN c.relispartition THEN (SELECT count(*) - 1 FROM pg_partition_ancestors(c.oid))"
+	"  ELSE 0 END"
 	" FROM pg_class c"
 	" LEFT JOIN pg_description ds ON ds.objoid = c.oid"
 	"  AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0"
@@ -63,6 +72,8 @@ static const char q_constraints[] =
 	"  AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0"
 	TABLE_FILTER
 	" AND k.contype IN ('p', 'u', 'f', 'c', 'x')"
+	/* A partition's copies of its parent's constraints are the parent's. */
+	" AND k.conparentid = 0 AND k.conislocal"
 	" ORDER BY k.conrelid, quote_ident(k.conname) COLLATE \"C\"";
 
 /* Indexes behind a primary key, unique or exclusion constraint belong to
@@ -79,6 +90,8 @@ static const char q_indexes[] =
 	TABLE_FILTER
 	" AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid"
 	"  AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))"
+	/* A partition's index made from its parent's is the parent's. */
+	" AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = x.indexrelid)"
 	" ORDER BY x.indrelid, quote_ident(i.relname) COLLATE \"C\"";
 
 /* ---------------------------------------------------------------------
@@ -239,6 +252,10 @@ int vh_ireader_tables(vh_ireader *r)
 		t->oid = oid_of(res, i);
 		t->name = vh_ireader_field(r, res, i, 1, &oom);
 		t->comment = vh_ireader_field(r, res, i, 2, &oom);
+		t->partkey = vh_ireader_field(r, res, i, 3, &oom);
+		t->parent = vh_ireader_field(r, res, i, 4, &oom);
+		t->bound = vh_ireader_field(r, res, i, 5, &oom);
+		t->depth = atoi(PQgetvalue(res, i, 6));
 	}
 	r->s->ntables = (size_t)n;
 	PQclear(res);

@@ -12,7 +12,7 @@
 /* Catalog kinds with operations of their own in the diff. */
 static const char *const modelled_kinds[] = {
 	"view", "materialized view", "enum", "function", "procedure", "trigger", "sequence",
-	"policy", NULL,
+	"domain", "type", "extension", "policy", NULL,
 };
 
 int vh_inventory_modelled_kind(const char *kind)
@@ -53,8 +53,7 @@ static int owner_modelled(const inv *v, const char *name, size_t len, int tables
 
 			if (!e)
 				continue;
-			if (k == 0 ? strstr(e->def, "partition") != NULL
-				   : tables_only || !vh_inventory_modelled_kind(kinds[k]))
+			if (k != 0 && (tables_only || !vh_inventory_modelled_kind(kinds[k])))
 				return 0;
 			found = 1;
 		}
@@ -134,9 +133,14 @@ static int comment_modelled(const inv *v, const char *name)
 	for (i = 0; kinds[i]; i++)
 		if (strncmp(name, kinds[i], strlen(kinds[i])) == 0)
 			return 1;
-	/* "type x": an enum's (not a domain's or a composite type's). */
-	return strncmp(name, "type ", 5) == 0 && (vh_catalog_find(v->from, "enum", name + 5) ||
-						  vh_catalog_find(v->to, "enum", name + 5));
+	/* "type x": an enum's, a composite type's; "domain x". */
+	if (strncmp(name, "domain ", 7) == 0)
+		return !strstr(name, " on ");
+	return strncmp(name, "type ", 5) == 0 &&
+	       (vh_catalog_find(v->from, "enum", name + 5) || vh_catalog_find(v->to, "enum", name + 5) ||
+		vh_catalog_find(v->from, "type", name + 5) || vh_catalog_find(v->to, "type", name + 5) ||
+		vh_catalog_find(v->from, "domain", name + 5) ||
+		vh_catalog_find(v->to, "domain", name + 5));
 }
 
 /* `def` without its row level security words (vh_diff_acl.c's), into
@@ -158,6 +162,24 @@ static int without_rls(char *out, size_t size, const char *def)
 	for (n = strlen(out); n && out[n - 1] == ' '; n--)
 		out[n - 1] = '\0';
 	return 1;
+}
+
+/* 1 when two table entries, their row level security words left out
+ * (without_rls), differ at most in "partition of <parent> <bound>", which
+ * the diff attaches and detaches; a different partition key or UNLOGGED is
+ * not generated. */
+static int partition_only(const char *a, const char *b)
+{
+	const char *pa = strstr(a, "partition of "), *pb = strstr(b, "partition of ");
+	size_t la = pa ? (size_t)(pa - a) : strlen(a), lb = pb ? (size_t)(pb - b) : strlen(b);
+
+	/* "x partition of ..." and "x": the text before must match, with the
+	 * separating space; only row level security came after the bound. */
+	while (la && a[la - 1] == ' ')
+		la--;
+	while (lb && b[lb - 1] == ' ')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
 }
 
 /* A privilege (vh_diff_acl.c's): on a relation that is not a foreign
@@ -199,10 +221,10 @@ static int modelled(const inv *v, const vh_catalog_entry *a, const vh_catalog_en
 		char x[512], y[512];
 
 		return without_rls(x, sizeof(x), a->def) && without_rls(y, sizeof(y), b->def) &&
-		       strcmp(x, y) == 0;
+		       partition_only(x, y);
 	}
 	if (strcmp(k, "table") == 0)
-		return !(a && b) && !strstr(e->def, "partition");
+		return 1;
 	if (strcmp(k, "privilege") == 0 || strcmp(k, "column privilege") == 0)
 		return privilege_modelled(v, e);
 	if (strcmp(k, "routine privilege") == 0 && privilege_modelled(v, e))

@@ -4,12 +4,15 @@
  * named, so a kind vhost does not model still shows.
  *
  * An entry difference is "modelled" when the diff generates it: tables
- * created or dropped (not partitioned ones, nor table properties such as
- * row level security or UNLOGGED), and what hangs off an ordinary table
- * (columns, constraints, indexes, comments); the kinds of
+ * (partitioned ones and partitions too) created or dropped, a partition's
+ * parent and bound, row level security (not the partition key, nor
+ * UNLOGGED), and what hangs off a table (columns,
+ * constraints, indexes, comments); the kinds of
  * vh_inventory_modelled_kind(); sequences that belong to a serial or
- * identity column when their column comes or goes, view options; and the privileges
- * every new type or routine gets by default. Anything else is named. */
+ * identity column when their column comes or goes, view options;
+ * privileges on tables, views, sequences, columns and routines
+ * (vh_diff_acl.c); and the privileges every new type or routine gets by
+ * default. Anything else is named. */
 #ifndef VH_INVENTORY_H
 #define VH_INVENTORY_H
 

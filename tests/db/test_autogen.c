@@ -8,9 +8,10 @@
  * diff finds, then read the result before committing it. */
 #include <CUnit/CUnit.h>
 #include <dirent.h>
+#include <glob.h>
 #include <unistd.h>
 
-#include "test_autogen_util.h"
+#include "test_autogen_plan.h"
 
 static PGconn *ag_conn;
 static char ag_ini[256];
@@ -54,6 +55,13 @@ static const ag_case ag_cases[] = {
 	{"22_all_kinds", -1,
 	 "CREATE POLICY p_live ON docs AS PERMISSIVE FOR SELECT TO vh_test_reader USING (can_read(status))",
 	 "DROP TYPE status"},
+	{"23_domains", -1, "ALTER DOMAIN positive ADD CONSTRAINT positive_small CHECK", "DROP DOMAIN fresh_word"},
+	{"24_composite_types", -1, "ALTER TYPE pair ADD ATTRIBUTE c text COLLATE \\\"C\\\"",
+	 "ALTER TYPE pair ALTER ATTRIBUTE a TYPE integer"},
+	{"25_extensions", -1, "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH VERSION", "DROP EXTENSION pg_trgm"},
+	{"26_partitions", -1, "PARTITION OF metrics_eu FOR VALUES WITH (modulus 2, remainder 1)",
+	 "ALTER TABLE events ATTACH PARTITION events_2025"},
+	{"27_schemas", 0, "CREATE SCHEMA ag27_new", "DROP SCHEMA ag27_new"},
 	{"30_privileges", 1, "GRANT DELETE ON TABLE fresh TO \\\"vh_test_Mixed Case\\\"",
 	 "GRANT INSERT ON TABLE docs TO vh_test_reader"},
 	{"31_row_level_security", 1, "ALTER TABLE a ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
@@ -65,8 +73,36 @@ static const ag_case ag_cases[] = {
 	 "COMMENT ON POLICY p_c ON docs IS 'goes'"},
 	{"35_privileges_recreated", 2, "GRANT SELECT (id) ON TABLE v TO vh_test_writer",
 	 "REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC"},
+	{"40_online_index", 0, "CREATE UNIQUE INDEX CONCURRENTLY ix_t_b ON t USING btree (b) WHERE (b IS NOT NULL)",
+	 "DROP INDEX CONCURRENTLY ix_t_a"},
+	{"41_online_keys", 0, "ALTER TABLE child VALIDATE CONSTRAINT fk_child_parent",
+	 "ALTER TABLE child DROP CONSTRAINT ck_child_qty"},
+	{"42_online_not_null", 2, "VALIDATE CONSTRAINT \\\"vh_nn_users_Nick Name\\\"",
+	 "ALTER TABLE users DROP CONSTRAINT vh_nn_users_email"},
+	{"43_no_online", 1, "ALTER TABLE t ADD CONSTRAINT ck_t_a CHECK ((a >= 0))\")", "DROP INDEX ix_t_a\")"},
+	{"45_dependency_order", -1, "FUNCTION items_count()", "FUNCTION old_count()"},
 };
 #define AG_NCASES (sizeof(ag_cases) / sizeof(*ag_cases))
+
+/* How a case is planned: every case is written as the online plan unless
+ * listed here as `plain` (--no-online); a case listed with `plan` must
+ * write exactly its plan.txt (statements, revision by revision). */
+static const struct {
+	const char *name;
+	int plain, plan;
+} ag_plans[] = {
+	{"40_online_index", 0, 1},  {"41_online_keys", 0, 1},   {"42_online_not_null", 0, 1},
+	{"43_no_online", 1, 1},     {"45_dependency_order", 0, 1},
+};
+
+/* The ag_plans entry of a case: 1 for `plain`, 2 for `plan`, ORed. */
+static int ag_plan_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ag_plans) / sizeof(*ag_plans); i++)
+		if (strcmp(ag_plans[i].name, name) == 0)
+			return ag_plans[i].plain | ag_plans[i].plan << 1;
+	return 0;
+}
 
 static size_t ag_count(const char *hay, const char *needle)
 {
@@ -89,17 +125,33 @@ static int ag_no_scratch_left(void)
 	return ok;
 }
 
+/* 1 when `got` equals the case's fixture file `file` (which
+ * AG_WRITE_EXPECT=1 rewrites from it first). */
+static int ag_matches_file(const char *name, const char *file, const char *got)
+{
+	char path[512], *want;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", AG_FIXTURES, name, file);
+	if (getenv("AG_WRITE_EXPECT"))
+		ag_write(path, got);
+	want = ag_read(path);
+	ok = ag_same(name, got, want);
+	free(want);
+	return ok;
+}
+
 /* One case, start to end. */
 static void ag_run(const ag_case *c)
 {
-	char path[512], schema[64], id[13], *sql, *expect, *lines, *up_body = NULL, *down_body = NULL;
+	char path[512], schema[64], *sql, *lines, *up_body = NULL, *down_body = NULL;
 	vh_catalog *before, *after;
 	vh_diff *up = NULL, *down = NULL;
+	vh_agplan plan;
 	const char *none[] = {NULL}, *dir;
 	int rc;
 
 	snprintf(schema, sizeof(schema), "ag_%s", c->name);
-	snprintf(id, sizeof(id), "a9e00000%.2s00", c->name);
 	snprintf(path, sizeof(path), "%s/%s/db.sql", AG_FIXTURES, c->name);
 	if (!(sql = ag_read(path)))
 		ag_die("missing", path);
@@ -115,13 +167,8 @@ static void ag_run(const ag_case *c)
 	CU_ASSERT_FATAL(rc == 0);
 	CU_ASSERT(ag_no_scratch_left());
 	lines = ag_lines(up);
-	snprintf(path, sizeof(path), "%s/%s/expect.txt", AG_FIXTURES, c->name);
-	if (getenv("AG_WRITE_EXPECT"))
-		ag_write(path, lines);
-	expect = ag_read(path);
-	CU_ASSERT(ag_same(c->name, lines, expect));
+	CU_ASSERT(ag_matches_file(c->name, "expect.txt", lines));
 	free(lines);
-	free(expect);
 	CU_ASSERT((up->nops == 0) == (down->nops == 0));
 	/* Every difference of these cases is generated: none left to name. */
 	if (up->nunmodelled || down->nunmodelled) {
@@ -130,8 +177,26 @@ static void ag_run(const ag_case *c)
 		CU_FAIL("unmodelled differences");
 	}
 
-	/* The revision. */
-	CU_ASSERT_FATAL(vh_autogen_render(&up_body, &down_body, up, down, "model.sql") == 0);
+	/* The revisions: the online plan (or the plain one), chained, and
+	 * what lint says of them. */
+	CU_ASSERT_FATAL(vh_autogen_plan(&plan, up, down, !(ag_plan_of(c->name) & 1)) == 0);
+	up = down = NULL;
+	if (ag_plan_of(c->name) & 2) {
+		lines = ag_plan_text(&plan);
+		CU_ASSERT(ag_matches_file(c->name, "plan.txt", lines));
+		free(lines);
+	}
+	dir = vh_test_plugin_dir(none);
+	ag_plan_build(&plan, dir, c->name, &up_body, &down_body);
+	vh_agplan_clear(&plan);
+	if (ag_plan_of(c->name) & 1) {
+		static const char *const avoided[] = {"index-not-concurrent", "constraint-not-valid",
+						      "set-not-null", NULL};
+
+		CU_ASSERT(ag_lint_reports(ag_ini, schema, dir, avoided));
+	} else {
+		CU_ASSERT(ag_lint_clean(ag_ini, schema, dir, c->name, up_body, down_body));
+	}
 	if (c->reviews >= 0 && ag_count(up_body, "REVIEW:") != (size_t)c->reviews) {
 		fprintf(stderr, "\n  %s: %zu REVIEW notes, want %d:\n%s\n", c->name,
 			ag_count(up_body, "REVIEW:"), c->reviews, up_body);
@@ -142,11 +207,6 @@ static void ag_run(const ag_case *c)
 			c->name, c->up_needle, c->down_needle, up_body, down_body);
 		CU_FAIL("generated code");
 	}
-	vh_diff_free(up);
-	vh_diff_free(down);
-	up = down = NULL;
-	dir = vh_test_plugin_dir(none);
-	CU_ASSERT_FATAL(ag_build(dir, id, NULL, up_body, down_body, NULL, 0) == 0);
 	free(up_body);
 	free(down_body);
 
@@ -216,6 +276,16 @@ AG_TEST(24)
 AG_TEST(25)
 AG_TEST(26)
 AG_TEST(27)
+AG_TEST(28)
+AG_TEST(29)
+AG_TEST(30)
+AG_TEST(31)
+AG_TEST(32)
+AG_TEST(33)
+AG_TEST(34)
+AG_TEST(35)
+AG_TEST(36)
+AG_TEST(37)
 
 static void (*const ag_tests[])(void) = {
 	test_case_0, test_case_1, test_case_2,  test_case_3,  test_case_4,
@@ -224,8 +294,12 @@ static void (*const ag_tests[])(void) = {
 	test_case_15, test_case_16, test_case_17, test_case_18, test_case_19,
 	test_case_20, test_case_21,
 	test_case_22, test_case_23, test_case_24, test_case_25, test_case_26,
-	test_case_27,
+	test_case_27, test_case_28, test_case_29, test_case_30, test_case_31,
+	test_case_32, test_case_33, test_case_34, test_case_35, test_case_36,
+	test_case_37,
 };
+/* A case added to ag_cases needs its AG_TEST and an entry here. */
+_Static_assert(sizeof(ag_tests) / sizeof(*ag_tests) == AG_NCASES, "ag_tests covers ag_cases");
 
 /* tests/autogen/unmodelled: only kinds autogenerate does not generate
  * differ, so there is no operation, and each difference is named (both
@@ -255,7 +329,7 @@ static void test_unmodelled(void)
 	expect = ag_read(path);
 	CU_ASSERT(ag_same("unmodelled", lines, expect));
 	CU_ASSERT_FATAL(vh_autogen_render(&up_body, &down_body, up, down, "model.sql") == 0);
-	CU_ASSERT(strstr(up_body, "REVIEW: not generated, write it here by hand: domain") != NULL);
+	CU_ASSERT(strstr(up_body, "REVIEW: not generated, write it here by hand: table events") != NULL);
 	CU_ASSERT(strstr(up_body, "no changes detected") != NULL);
 	free(up_body);
 	free(down_body);
@@ -265,6 +339,52 @@ static void test_unmodelled(void)
 	vh_diff_free(down);
 	ag_load(ag_conn, "ag_unmodelled", NULL);
 	vh_test_exec(ag_conn, "DROP SCHEMA ag_unmodelled CASCADE");
+}
+
+/* Fixtures that must fail to plan, with the one-line error of expect.txt. */
+static const char *const ag_error_cases[] = {"44_cycle", NULL};
+
+/* tests/autogen/44_cycle: objects that need each other cannot be ordered:
+ * the diff fails with one line naming them, leaves nothing behind, and
+ * `vhost revision --autogenerate` exits 1 without writing a file. */
+static void test_cycle(void)
+{
+	const char *dir = vh_test_plugin_dir((const char *const[]){NULL});
+	char path[512], model[512], body[1024], ini[256], *sql, *expect, *err = NULL, *out = NULL;
+	vh_diff *up = NULL, *down = NULL;
+	glob_t g;
+
+	snprintf(path, sizeof(path), "%s/44_cycle/db.sql", AG_FIXTURES);
+	CU_ASSERT_FATAL((sql = ag_read(path)) != NULL);
+	ag_load(ag_conn, "ag_cycle", sql);
+	free(sql);
+	snprintf(model, sizeof(model), "%s/44_cycle/model.sql", AG_FIXTURES);
+	CU_ASSERT(vh_autogen_diff(&up, &down, ag_conn, "ag_cycle", model, ag_exclude) < 0);
+	CU_ASSERT(up == NULL && down == NULL);
+	snprintf(path, sizeof(path), "%s/44_cycle/expect.txt", AG_FIXTURES);
+	expect = ag_read(path);
+	CU_ASSERT_FATAL(expect != NULL);
+	expect[strcspn(expect, "\n")] = '\0';
+	if (!strstr(vh_error_last(), expect))
+		fprintf(stderr, "\n  44_cycle: got %s\n", vh_error_last());
+	CU_ASSERT(strstr(vh_error_last(), expect) != NULL);
+	CU_ASSERT(ag_no_scratch_left());
+	snprintf(body, sizeof(body), "[database]\ndbname = ag_test_autogen\n[vhost]\nmodel = %s\n", model);
+	snprintf(ini, sizeof(ini), "%s", vh_test_write_ini(body));
+	{
+		const char *args[] = {"revision", "--autogenerate", "-m", "cycle", "--source-dir", dir, NULL};
+
+		CU_ASSERT(ag_vhostv(ini, "ag_cycle", dir, 1, &out, &err, args) == 1);
+	}
+	CU_ASSERT(err && strstr(err, expect) && strchr(err, '\n') == err + strlen(err) - 1);
+	snprintf(path, sizeof(path), "%s/*.c", dir);
+	CU_ASSERT(glob(path, 0, NULL, &g) == GLOB_NOMATCH);
+	globfree(&g);
+	free(out);
+	free(err);
+	free(expect);
+	ag_load(ag_conn, "ag_cycle", NULL);
+	vh_test_exec(ag_conn, "DROP SCHEMA ag_cycle CASCADE");
 }
 
 /* Every fixture directory is a listed case, so none is silently skipped. */
@@ -284,6 +404,9 @@ static void test_all_listed(void)
 		dirs++;
 		for (i = 0; i < AG_NCASES; i++)
 			found |= strcmp(ag_cases[i].name, e->d_name) == 0;
+		for (i = 0; ag_error_cases[i]; i++)
+			if (strcmp(ag_error_cases[i], e->d_name) == 0)
+				found = 1, dirs--;
 		if (!found)
 			fprintf(stderr, "\n  tests/autogen/%s is not in ag_cases\n", e->d_name);
 		CU_ASSERT(found);
@@ -372,7 +495,11 @@ static void ag_add_suites(void)
 	CU_add_test(s, "every fixture is listed", test_all_listed);
 	CU_add_test(s, "kinds not generated are named", test_unmodelled);
 	CU_add_test(s, "a grant to a missing role fails the upgrade", test_missing_role);
+	CU_add_test(s, "a dependency cycle is an error", test_cycle);
 	for (i = 0; i < AG_NCASES; i++) {
+		/* AG_ONLY=23_domains runs the cases whose name holds it. */
+		if (getenv("AG_ONLY") && !strstr(ag_cases[i].name, getenv("AG_ONLY")))
+			continue;
 		snprintf(name, sizeof(name), "case %s", ag_cases[i].name);
 		CU_add_test(s, name, ag_tests[i]); /* CUnit copies the name */
 	}

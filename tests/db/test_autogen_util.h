@@ -131,15 +131,18 @@ static int ag_compile(const char *src, const char *so)
 }
 
 /* Writes the revision `id` (child of `down`, NULL for a base) with the
- * given bodies into `dir` using the built-in template, and compiles it to
+ * given declarations (VHOST_NON_TRANSACTIONAL(); NULL: none) and bodies
+ * into `dir` using the built-in template, and compiles it to
  * dir/<stem>.so with ag_compile. */
-__attribute__((unused)) static int ag_build(const char *dir, const char *id, const char *down, const char *up_body,
-		    const char *down_body, char *src_out, size_t src_size)
+__attribute__((unused)) static int ag_build_decl(const char *dir, const char *id, const char *down,
+		    const char *decl, const char *up_body, const char *down_body, char *src_out,
+		    size_t src_size)
 {
 	const char *downs[1] = {down};
 	vh_template_vars v = {0};
 	char *text, *fname, src[512], so[512];
 
+	v.declarations = decl;
 	v.up_revision = id;
 	v.down_revisions = down ? downs : NULL;
 	v.ndown = down ? 1 : 0;
@@ -157,6 +160,13 @@ __attribute__((unused)) static int ag_build(const char *dir, const char *id, con
 	if (src_out)
 		snprintf(src_out, src_size, "%s", src);
 	return ag_compile(src, so);
+}
+
+/* ag_build_decl without declarations. */
+__attribute__((unused)) static int ag_build(const char *dir, const char *id, const char *down, const char *up_body,
+		    const char *down_body, char *src_out, size_t src_size)
+{
+	return ag_build_decl(dir, id, down, NULL, up_body, down_body, src_out, src_size);
 }
 
 /* Runs vhost with `-c ini --schema schema --plugin-dir dir` and `args`

@@ -10,6 +10,8 @@
 #  3. A column added by hand: named too, text and --json; at head, `check`
 #     lists it as an operation and names a hand-made GRANT it does not
 #     generate (never "no changes"), and drift names the grant as well.
+#  3c. A domain and a partitioned table by hand: drift names them, check
+#     generates their removal.
 #  4. Without CREATEDB: a scratch schema instead, and a hotfix index found.
 # After every run no scratch database or schema is left.
 set -euo pipefail
@@ -83,6 +85,19 @@ vh_t_check "check: default privileges are named, not generated" \
   out_has "^  default privilege for .* on tables: =r/.* -> (none)$"
 vh_t_run -- "${V[@]}" drift
 vh_t_check "drift names the grant too" out_has "^  privilege users to PUBLIC$"
+
+# ---- 3c. a domain and a partitioned table by hand: drift names, check generates -------
+vh_t_psql "$DB" "CREATE DOMAIN vibesia_schema.hand_made AS integer CHECK (VALUE > 0);
+  CREATE TABLE vibesia_schema.hand_parts (id int, at date) PARTITION BY RANGE (at);
+  CREATE TABLE vibesia_schema.hand_parts_1 PARTITION OF vibesia_schema.hand_parts
+    FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+vh_t_run -- "${V[@]}" drift
+vh_t_check "drift names a domain by hand" out_has "^  domain hand_made$"
+vh_t_check "drift names a partition by hand" out_has "^  table hand_parts_1$"
+vh_t_run -- "${V[@]}" check
+vh_t_check "check: the domain is an operation" out_has "^  remove domain hand_made$"
+vh_t_check "check: the partition is an operation" out_has "^  remove_table hand_parts_1$"
+vh_t_psql "$DB" "DROP TABLE vibesia_schema.hand_parts; DROP DOMAIN vibesia_schema.hand_made"
 
 # ---- 4. a scratch schema without CREATEDB ------------------------------------------
 vh_t_psql "$DB2" "CREATE ROLE $ROLE LOGIN; GRANT CREATE ON DATABASE $DB2 TO $ROLE"

@@ -8,6 +8,7 @@
 #  - --json and --format sarif have the shape their readers expect;
 #  - VHOST_LINT_IGNORE silences a finding with its reason;
 #  - dollar-quoted bodies, comments and BEGIN ATOMIC are parsed right;
+#  - a revision that crashes the renderer is pinned on it, the rest linted;
 #  - the `lint` setting gates `upgrade` (off, warn, error) and `vhost test`;
 #  - the lock trace (lint --trace, test --trace-locks) measures locks;
 #  - the Vibesia chain lints clean: every finding fixed or silenced.
@@ -69,6 +70,15 @@ for dir in "$F"/lint_*; do
   vh_t_check "$rule: the bad revision triggers it" grep -q "^bad:$rule:" "$VH_T_TMP/f"
   vh_t_eq "$rule: the good revision has no finding at all" "" "$(grep '^good:' "$VH_T_TMP/f" || true)"
 done
+
+# A revision that kills the renderer: pinned on it, and the plan goes on
+# (one child renders a whole plan; a new one takes the revisions after).
+vh_t_run -- -c "$VH_T_TMP/vhost.ini" --plugin-dir "$F/render_crash" lint --all --offline --json
+findings "$VH_T_TMP/out" >"$VH_T_TMP/f"
+vh_t_eq "render crash: render-failed on the crashing revision only, the next one linted" \
+  "rc02:render-failed:warning:0 rc03:drop-table" \
+  "$(grep -o '^rc0[0-9]:[a-z-]*:[a-z]*:[0-9]*' "$VH_T_TMP/f" | sed 's/^\(rc03:drop-table\):.*/\1/' | tr '\n' ' ' | sed 's/ $//')"
+vh_t_check "... saying the signal" grep -q 'killed by signal 11' "$VH_T_TMP/out"
 
 # ---- 2. size weighting ---------------------------------------------------------------
 vh_t_run -- "${C[@]}" --plugin-dir "$F/lint_size" lint --all --json

@@ -1,10 +1,10 @@
 -- Only kinds autogenerate does not generate differ here: it must name each
 -- of them rather than report no changes. (Row level security, policies and
--- privileges on tables and routines are generated: see 30..34.)
-CREATE DOMAIN positive AS integer CHECK (VALUE >= 1);
+-- privileges on tables and routines are generated: see 30..34; domains and
+-- partitions too: see 23 and 26.)
+CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
 CREATE TABLE docs (id int PRIMARY KEY, owner_name text, n positive);
-CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);
-CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (id);
 CREATE FUNCTION is_owner(name text) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT name = current_user';
 CREATE POLICY p_owner ON docs USING (is_owner(owner_name));
 CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0');

@@ -1,0 +1,66 @@
+/* vh_diff_partitions.c - partitioned tables and their partitions: a
+ * partitioned table is created with its PARTITION BY clause and otherwise
+ * diffs as a table (columns, keys, indexes on the parent; its partitions'
+ * copies of them are left out when read, vh_introspect_tables.c); a
+ * partition is created as CREATE TABLE ... PARTITION OF ... FOR VALUES,
+ * after its parent (by depth), and dropped before it. A table that both
+ * sides hold but whose parent or bound differs is detached from the old
+ * parent first and attached to the new one after its columns and keys are
+ * in place. A change of the partition key itself is not generated (the
+ * inventory names it). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vh_diff_int.h"
+
+/* See vh_diff_int.h. The partition's own constraints come as operations of
+ * their own: CREATE TABLE ... PARTITION OF takes its columns from the
+ * parent. */
+char *vh_diff_partition_create(const vh_itable *t)
+{
+	return vh_diff_partition_by(vh_diff_fmt("CREATE TABLE %s PARTITION OF %s %s", t->name,
+						t->parent, t->bound),
+				    t);
+}
+
+/* See vh_diff_int.h: `sql` (taken over) with " PARTITION BY key" when `t`
+ * is partitioned. */
+char *vh_diff_partition_by(char *sql, const vh_itable *t)
+{
+	char *out;
+
+	if (!sql || !t->partkey)
+		return sql;
+	out = vh_diff_fmt("%s PARTITION BY %s", sql, t->partkey);
+	free(sql);
+	return out;
+}
+
+/* See vh_diff_int.h. Detaching goes before columns are dropped (the
+ * table's own from then on), attaching after the keys are added, so the
+ * table matches its new parent by then. */
+void vh_diff_partition(vh_dbuilder *b, const vh_itable *f, const vh_itable *t)
+{
+	vh_op *op;
+
+	if (vh_diff_same(f->parent, t->parent) && vh_diff_same(f->bound, t->bound))
+		return;
+	if (f->parent) {
+		op = vh_diff_add(b, VH_OP_DETACH_PARTITION, PH_DROP_TABLE, 0, t->name, NULL,
+				 vh_diff_fmt("%s from %s", f->name, f->parent),
+				 vh_diff_fmt("ALTER TABLE %s DETACH PARTITION %s", f->parent, f->name),
+				 NULL);
+		if (op)
+			op->order = -1000 - f->depth;
+	}
+	if (t->parent) {
+		op = vh_diff_add(b, VH_OP_ATTACH_PARTITION, PH_ADD_CONS, 0, t->name, NULL,
+				 vh_diff_fmt("%s to %s %s", t->name, t->parent, t->bound),
+				 vh_diff_fmt("ALTER TABLE %s ATTACH PARTITION %s %s", t->parent, t->name,
+					     t->bound),
+				 "Attaching scans the table to check its rows fit the bound (add a "
+				 "matching CHECK constraint first to skip the scan on a big table).");
+		if (op)
+			op->order = 1 + t->depth;
+	}
+}

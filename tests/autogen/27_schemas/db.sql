@@ -1,0 +1,3 @@
+CREATE SCHEMA IF NOT EXISTS ag27_kept;
+COMMENT ON SCHEMA ag27_kept IS 'old comment';
+CREATE TABLE t (id int PRIMARY KEY);

@@ -1,0 +1,2 @@
+CREATE EXTENSION seg VERSION '1.3';
+CREATE TABLE ranges (id int PRIMARY KEY, r seg);
