@@ -55,8 +55,7 @@ static char *schema_array(const vh_fleet *f, const size_t *idx, size_t n)
 	return buf;
 }
 
-/* Splits "a b c" into graph indexes; -1 when one is unknown. */
-static int map_ids(const vh_graph *g, const char *text, size_t **out, size_t *n)
+int vh_fleet_map_ids(const vh_graph *g, const char *text, size_t **out, size_t *n)
 {
 	char *copy = strdup(text), *tok, *save = NULL;
 	long idx;
@@ -163,7 +162,7 @@ static int probe_group(vh_app *app, vh_fleet *f, const vh_fleet_opts *o, const s
 			break;
 		if (o->action == VH_FLEET_ACT_CURRENT) {
 			t->outcome = VH_FLEET_OK;
-		} else if (o->spec && map_ids(g, t->from, &cur, &ncur) == 0) {
+		} else if (o->spec && vh_fleet_map_ids(g, t->from, &cur, &ncur) == 0) {
 			if (nothing_to_do(g, o, cur, ncur))
 				t->outcome = VH_FLEET_NOTHING;
 		}

@@ -64,6 +64,10 @@ typedef struct vh_lint_rendered {
 int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *schema);
 void vh_lint_rendered_clear(vh_lint_rendered *r);
 
+/* The rendering vh_lint_cache_prime kept for `rev`, copied into *out
+ * (vh_lint_rendered_clear): 1, or 0 when there is none (vh_lint_cache.c). */
+int vh_lint_cache_get(vh_lint_rendered *out, const vh_revision *rev);
+
 /* ---------------------------------------------------------------------
  * Catalog sizes (vh_lint_size.c)
  * --------------------------------------------------------------------- */

@@ -213,6 +213,9 @@ int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *sche
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
+	/* A fleet rendered it once for every target (vh_lint_cache.c). */
+	if (vh_lint_cache_get(r, rev))
+		return 0;
 	if (pipe(fds) < 0)
 		return vh_error_set(VH_ERR_GENERIC, "lint: pipe: %s", strerror(errno));
 	fflush(NULL); /* nothing buffered may be written twice */
