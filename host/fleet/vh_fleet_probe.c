@@ -2,8 +2,8 @@
  * where several targets share a database (a schema per tenant), one
  * connection reads every target's version table, and what its history
  * table says the runner would refuse (an interrupted revision, an applied
- * plugin that changed since), in one query to find the tables and one
- * UNION ALL per 250 schemas; the targets already where the command would
+ * plugin that changed since), with one PL/pgSQL function of its own
+ * transaction per 500 schemas; the targets already where the command would
  * take them, with nothing to refuse, never get a worker or a connection of
  * their own. A thousand tenants at head cost one connection and a handful
  * of round trips, not a thousand connections. Plain SQL: no libxml. */
@@ -20,60 +20,40 @@
 #include "vh_plan.h"
 #include "vh_run.h"
 
-/* Which of the schemas ($1) hold the version table ($2) and the history
- * table ($3): a schema without the version table reads as base, as the
- * runner reads it. */
-static const char exists_sql[] =
-	"SELECT u.i, to_regclass(format('%I.%I', u.s, $2::text)) IS NOT NULL, "
-	"to_regclass(format('%I.%I', u.s, $3::text)) IS NOT NULL "
-	"FROM unnest($1::text[]) WITH ORDINALITY AS u(s, i)";
+/* The probe, as a function of this transaction's own (pg_temp, dropped
+ * with the ROLLBACK that ends it): plain SQL has no dynamic FROM, and
+ * query_to_xml needs a server built with libxml. For schema number k
+ * (from 0) of $1 it returns
+ *   k 'V' version_num     every version-table row ($2; none: base)
+ *   k 'I' revision        a revision the history ($3) marks for attention
+ *                         (an interrupted non-transactional one)
+ *   k 'D' revision        an applied (or repaired) revision recorded with a
+ *                         plugin SHA-256 that is none of the plugins' now
+ *                         ($4): a superset of what the runner's drift check
+ *                         refuses (it reads only each revision's latest
+ *                         row), so at worst a worker finds nothing to do
+ * the last two only when $5 and the history table exists. So a target
+ * whose history says anything the runner would refuse goes to a worker,
+ * which runs the real checks and reports them. */
+static const char probe_fn[] =
+	"CREATE FUNCTION pg_temp.vh_fleet_probe(text[], text, text, text[], bool) "
+	"RETURNS TABLE (k int, kind text, v text) LANGUAGE plpgsql AS $vh$ "
+	"DECLARE s text; n int := -1; BEGIN "
+	"FOREACH s IN ARRAY $1 LOOP n := n + 1; "
+	"IF to_regclass(format('%I.%I', s, $2)) IS NULL THEN CONTINUE; END IF; "
+	"IF $5 AND to_regclass(format('%I.%I', s, $3)) IS NOT NULL THEN "
+	"RETURN QUERY EXECUTE format('SELECT $1, ''V''::text, version_num::text FROM %I.%I "
+	"UNION ALL SELECT $1, CASE WHEN attention THEN ''I'' ELSE ''D'' END, revision::text "
+	"FROM %I.%I WHERE attention OR (((direction = ''upgrade'' AND outcome = ''applied'') OR "
+	"outcome = ''repaired'') AND plugin_sha256 IS NOT NULL AND NOT (revision::text || '':'' "
+	"|| plugin_sha256) = ANY ($2))', s, $2, s, $3) "
+	"USING n, $4; "
+	"ELSE RETURN QUERY EXECUTE format('SELECT $1, ''V''::text, version_num::text FROM %I.%I', "
+	"s, $2) USING n; END IF; END LOOP; END $vh$";
 
-/* Schemas per statement: each is a branch or three of a UNION ALL, and its
- * tables stay locked (AccessShare) until the statement ends. */
-#define PROBE_CHUNK 250
-
-/* What one schema's branches read, tagged with its index k:
- *   k 'V' version_num     every version-table row
- *   k 'I' revision        a revision the history marks for attention (an
- *                         interrupted non-transactional one)
- *   k 'D' revision        an applied revision whose last recorded plugin
- *                         SHA-256 is none of the plugins' now ($1)
- * So a target whose history says anything the runner would refuse goes to
- * a child, which runs the real checks and reports them. */
-static int append_branches(char **sql, size_t *len, PGconn *conn, const char *vschema, size_t k,
-			   const vh_config *cfg, int history)
-{
-	char *s = PQescapeIdentifier(conn, vschema, strlen(vschema));
-	char *vt = PQescapeIdentifier(conn, cfg->version_table, strlen(cfg->version_table));
-	char *ht = PQescapeIdentifier(conn, cfg->history_table, strlen(cfg->history_table));
-	char *part = NULL, *grown;
-	int n = -1;
-
-	if (s && vt && ht)
-		n = history ? asprintf(&part,
-				       "%sSELECT %zu, 'V', version_num::text FROM %s.%s UNION ALL "
-				       "(SELECT %zu, 'I', revision::text FROM %s.%s WHERE attention LIMIT 1) "
-				       "UNION ALL SELECT %zu, 'D', revision::text FROM (SELECT DISTINCT ON "
-				       "(revision) revision, plugin_sha256 FROM %s.%s WHERE ((direction = "
-				       "'upgrade' AND outcome = 'applied') OR outcome = 'repaired') AND "
-				       "plugin_sha256 IS NOT NULL ORDER BY revision, id DESC) h WHERE NOT "
-				       "(revision::text || ':' || plugin_sha256) = ANY ($1::text[])",
-				       *len ? " UNION ALL " : "", k, s, vt, k, s, ht, k, s, ht)
-			    : asprintf(&part, "%sSELECT %zu, 'V', version_num::text FROM %s.%s",
-				       *len ? " UNION ALL " : "", k, s, vt);
-	PQfreemem(s);
-	PQfreemem(vt);
-	PQfreemem(ht);
-	if (n < 0 || !(grown = realloc(*sql, *len + (size_t)n + 1))) {
-		free(part);
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	}
-	memcpy(grown + *len, part, (size_t)n + 1);
-	*sql = grown;
-	*len += (size_t)n;
-	free(part);
-	return 0;
-}
+/* Schemas per transaction: each one's tables stay locked (AccessShare)
+ * until it ends, and the server's lock table is finite. */
+#define PROBE_CHUNK 500
 
 /* Every plugin's "revision:sha256", as a text[] literal (ids and hex need
  * no quoting); NULL when out of memory or a plugin cannot be read. */
@@ -189,7 +169,6 @@ static char *schema_array(const vh_fleet *f, const size_t *idx, size_t n)
 typedef struct seen {
 	char **v;     /* its version-table rows, then (from nv on) drifted revisions */
 	size_t nv, nd, cap;
-	int vt, ht;   /* its version table and history table exist */
 	int flagged;  /* an interrupted revision: leave it to a child */
 } seen;
 
@@ -255,77 +234,61 @@ static int drifted(const vh_graph *g, const seen *x, const size_t *cur, size_t n
 	return hit;
 }
 
-/* Reads, for the targets of one group (listed in idx), chunk by chunk, what
- * append_branches says; into x[]. */
+/* Reads, for the targets of one group (listed in idx), a transaction per
+ * PROBE_CHUNK of them, what probe_fn returns; into x[]. */
 static int read_group(PGconn *conn, const vh_config *cfg, const vh_graph *g, const size_t *idx,
 		      size_t n, int history, const vh_fleet *f, seen *x)
 {
-	char *arr = schema_array(f, idx, n), *shas = NULL, *sql = NULL;
-	const char *params[3] = {arr, cfg->version_table, cfg->history_table};
+	char *shas = history ? plugin_shas(g) : NULL, *arr = NULL;
+	const char *params[5] = {NULL, cfg->version_table, cfg->history_table, shas ? shas : "{}",
+				 history && shas ? "t" : "f"};
 	PGresult *res = NULL;
-	size_t k, len, start;
-	int rc = 0, any_ht = 0, r;
+	size_t k, start, m;
+	int rc = 0, r, open = 0;
 
-	if (!arr)
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	if ((rc = vh_db_query(&res, conn, "looking for the fleet's version tables", exists_sql, 3,
-			      params)) < 0)
-		goto done;
-	for (r = 0; r < PQntuples(res); r++) {
-		k = strtoul(PQgetvalue(res, r, 0), NULL, 10) - 1;
-		if (k >= n)
-			continue;
-		x[k].vt = *PQgetvalue(res, r, 1) == 't';
-		x[k].ht = history && x[k].vt && *PQgetvalue(res, r, 2) == 't';
-		any_ht |= x[k].ht;
-	}
-	PQclear(res);
-	res = NULL;
-	if (any_ht && !(shas = plugin_shas(g))) {
-		/* A plugin that cannot be hashed: the children say which. */
-		for (k = 0; k < n; k++)
-			x[k].flagged |= x[k].ht;
+	/* A plugin that cannot be hashed: the workers say which. */
+	if (history && !shas) {
 		vh_error_clear();
+		for (k = 0; k < n; k++)
+			x[k].flagged = 1;
 	}
-	for (start = 0; start < n; start += PROBE_CHUNK) {
-		int uses_shas = 0;
-
-		len = 0;
-		for (k = start; k < n && k < start + PROBE_CHUNK; k++) {
-			int h = x[k].ht && shas;
-
-			if (x[k].vt && (rc = append_branches(&sql, &len, conn, f->t[idx[k]].vschema, k, cfg,
-							     h)) < 0)
-				goto done;
-			uses_shas |= x[k].vt && h;
+	for (start = 0; start < n && rc == 0; start += PROBE_CHUNK) {
+		m = n - start < PROBE_CHUNK ? n - start : PROBE_CHUNK;
+		free(arr);
+		params[0] = arr = schema_array(f, idx + start, m);
+		if (!arr) {
+			rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
+			break;
 		}
-		if (!len)
-			continue;
-		params[0] = shas;
-		if ((rc = vh_db_query(&res, conn, "reading the fleet's version tables", sql,
-				      uses_shas ? 1 : 0, params)) < 0)
-			goto done;
+		open = 1;
+		if ((rc = vh_db_exec(conn, "starting the fleet's probe", "BEGIN")) < 0 ||
+		    (rc = vh_db_exec(conn, "making the fleet's probe", probe_fn)) < 0 ||
+		    (rc = vh_db_query(&res, conn, "reading the fleet's version tables",
+				      "SELECT k, kind, v FROM pg_temp.vh_fleet_probe($1::text[], $2, $3, "
+				      "$4::text[], $5::bool)", 5, params)) < 0)
+			break;
 		for (r = 0; r < PQntuples(res); r++) {
 			const char *kind = PQgetvalue(res, r, 1);
 
-			k = strtoul(PQgetvalue(res, r, 0), NULL, 10);
+			k = start + strtoul(PQgetvalue(res, r, 0), NULL, 10);
 			if (k >= n)
 				continue;
 			if (*kind == 'I')
 				x[k].flagged = 1;
 			else if (push(&x[k], PQgetvalue(res, r, 2), *kind == 'D') < 0) {
 				rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
-				goto done;
+				break;
 			}
 		}
 		PQclear(res);
 		res = NULL;
-		free(sql);
-		sql = NULL;
+		open = 0;
+		if (rc == 0)
+			rc = vh_db_exec(conn, "ending the fleet's probe", "ROLLBACK");
 	}
-done:
+	if (open)
+		PQclear(PQexec(conn, "ROLLBACK"));
 	PQclear(res);
-	free(sql);
 	free(shas);
 	free(arr);
 	return rc;
