@@ -207,7 +207,8 @@ static char *joined(seen *x)
 	size_t len = 1, i;
 	char *out;
 
-	qsort(x->v, x->nv, sizeof(*x->v), by_strcmp);
+	if (x->nv > 1) /* qsort wants a non-NULL array, even of none */
+		qsort(x->v, x->nv, sizeof(*x->v), by_strcmp);
 	for (i = 0; i < x->nv; i++)
 		len += strlen(x->v[i]) + 1;
 	if ((out = calloc(1, len)))
