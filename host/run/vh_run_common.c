@@ -4,6 +4,7 @@
  * revision's transaction starts with. */
 #include "vh_run_int.h"
 
+#include <pg_query.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +141,22 @@ int vh_run_check_range(const vh_graph *g, const char *text, const char *what, in
 					    up ? "newer" : "older", up ? o : n, up ? n : o);
 		}
 	return 0;
+}
+
+/* Statements in `sql` as the server splits a simple query, by PostgreSQL's
+ * own grammar (libpg_query), or its scanner when the grammar refuses the
+ * text; -1 when neither can tell. Only a failure needs it: the runner
+ * counts results to find the statement to blame (vh_ctx_set_deferred). */
+int vh_run__count_statements(const char *sql)
+{
+	PgQuerySplitResult sp = pg_query_split_with_parser(sql);
+	int n = sp.error ? -1 : sp.n_stmts;
+
+	pg_query_free_split_result(sp);
+	if (n < 0) {
+		sp = pg_query_split_with_scanner(sql);
+		n = sp.error ? -1 : sp.n_stmts;
+		pg_query_free_split_result(sp);
+	}
+	return n;
 }

@@ -42,6 +42,10 @@ typedef struct run {
  * through a transaction pooler (vh_run_step.c). */
 int vh_run__settings(run *r);
 
+/* Statements in `sql` as the server would split it; -1 unknown
+ * (vh_run_common.c, libpg_query). */
+int vh_run__count_statements(const char *sql);
+
 /* Prepares the statements every step sends (vh_run_step.c). */
 int vh_run__prepare_steps(run *r);
 

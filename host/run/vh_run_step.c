@@ -260,7 +260,7 @@ static int append(char **buf, const char *piece)
  * checked in SQL, see checked_sql, so the server stops before the COMMIT
  * when one touched the wrong number of rows). */
 static int finish_sql(run *r, const vh_step *s, double ms, const char *sha, int commit,
-		      char **out)
+		      int server_ms, char **out)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	vh_history_row row = {0};
@@ -275,6 +275,7 @@ static int finish_sql(run *r, const vh_step *s, double ms, const char *sha, int 
 		free(piece);
 	}
 	vh_history_row_done(&row, rev, s->up, sha, ms);
+	row.server_ms = server_ms;
 	if (rc == 0) {
 		piece = *r->hist_stmt ? vh_history_execute_sql(&r->t, r->hist_stmt, &row)
 				      : vh_history_insert_sql(&r->t, &row);
@@ -358,6 +359,11 @@ static int call_revision(vh_plugin *p, const vh_step *s, const vh_revision *rev,
 	vh__running_nontx = (rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
 	vh__failed_in_verify = 0;
 	rc = s->up ? p->upgrade(ctx) : p->downgrade(ctx);
+	/* verify() checks what upgrade() did: that must have run (and a
+	 * failure of it must be reported as upgrade's, not verify's). */
+	if (rc == 0 && s->up && p->verify && vh_ctx_failed(ctx) == 0 &&
+	    vh_ctx_sync(ctx, NULL, 0, NULL, NULL, NULL) < 0)
+		rc = -1;
 	if (rc == 0 && s->up && p->verify) {
 		vh__running_dir = "verify";
 		vh__failed_in_verify = (rc = p->verify(ctx)) != 0;
@@ -371,36 +377,97 @@ static int call_revision(vh_plugin *p, const vh_step *s, const vh_revision *rev,
 	return rc;
 }
 
+static void prefetch_cb(void *r)
+{
+	prefetch_next(r);
+}
+
+/* The host's closing statements failed (`i` of `n`; the last is COMMIT
+ * when `commit`): the message names what vhost was doing, as send_checked
+ * does, and a division by zero is checked_sql's wrong row count. */
+static void tail_error(run *r, vh_ctx *ctx, size_t i, size_t n, int commit)
+{
+	const vh_error_info *e = vh_last_error(ctx);
+	const char *what = "recording the revision in the version table";
+	char *msg = NULL;
+	int lost = PQstatus(r->conn) != CONNECTION_OK;
+
+	if (strcmp(e->sqlstate, "22012") == 0 && !lost) {
+		if (asprintf(&msg,
+			     "%s: Online migration expected to match one row in '%s'; none or "
+			     "several found (another tool changed the version table?)",
+			     what, r->t.vt_display) < 0)
+			msg = NULL;
+	} else if (asprintf(&msg, "%s: %s%s%s%s%s", what,
+			    lost ? "lost the connection to the server: " : "", e->message,
+			    *e->sqlstate && !lost ? " (SQLSTATE " : "",
+			    lost ? "" : e->sqlstate, *e->sqlstate && !lost ? ")" : "") < 0) {
+		msg = NULL;
+	}
+	vh_ctx_set_error(ctx, msg ? msg : e->message, e->sqlstate,
+			 commit && i + 1 == n ? "COMMIT" : NULL);
+	free(msg);
+}
+
 /* One transactional attempt at a step. Returns 0, or the SDK/DB failure in
- * ctx (rc < 0). BEGIN and the settings travel with the revision's first
- * statement (the SDK's prelude) instead of costing a round trip of their
- * own: two round trips for a revision of one statement (it was four). */
+ * ctx (rc < 0). BEGIN and the settings go in front of the revision's
+ * statements (the SDK's prelude). A revision built against SDK ABI 1.3 or
+ * later has its statements deferred (vh_ctx_set_deferred): they, the
+ * version-table change, the history row and COMMIT go in one simple query,
+ * one round trip for the whole revision unless it asks the server
+ * something; older revisions send each statement as they run it, and the
+ * closing statements follow in one more. */
 static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, const char *sha,
 			double *ms)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	char *sql = NULL, *begin = NULL;
-	const char *stmt = NULL; /* the statement to blame: COMMIT, or none */
 	double t0 = vh_clock_ms();
-	int rc, failed;
+	int rc, failed, deferred = rev->abi_minor >= 3;
+	size_t ntail, bad;
 
 	if (asprintf(&begin, "%s%s", r->in_txn ? "" : "BEGIN;\n", r->settings) < 0)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	rc = vh_ctx_set_prelude(ctx, begin, r->nsettings + (r->in_txn ? 0 : 1), NULL, NULL);
+	if (!*begin) /* in a plan-wide transaction with the settings set once */
+		rc = 0;
+	else
+		rc = vh_ctx_set_prelude(ctx, begin, r->nsettings + (r->in_txn ? 0 : 1), NULL, NULL);
 	free(begin);
-	if (rc < 0)
+	if (rc < 0 || (deferred && vh_ctx_set_deferred(ctx, vh_run__count_statements) < 0))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	failed = call_revision(p, s, rev, ctx) != 0;
+	failed = call_revision(p, s, rev, ctx) != 0 || vh_ctx_failed(ctx);
 	*ms = vh_clock_ms() - t0;
 	/* Interrupted outside a statement: roll back rather than commit. */
 	if (!failed && vh_cancel_signal()) {
 		vh_ctx_set_error(ctx, "interrupted", "57014", NULL);
 		failed = 1;
 	}
-	/* A revision that ran nothing (or failed before its first statement)
-	 * still opens its transaction, so run_step's ROLLBACK finds one. */
-	if (vh_ctx_prelude_pending(ctx) && vh_ctx_flush_prelude(ctx) < 0)
+	/* A failed revision's deferred statements need not reach the server;
+	 * one that ran nothing (or failed before its first statement) still
+	 * opens its transaction, so run_step's ROLLBACK finds one. */
+	if (failed) {
+		vh_ctx_discard(ctx);
+		if (vh_ctx_prelude_pending(ctx) && vh_ctx_flush_prelude(ctx) < 0 &&
+		    !vh_ctx_prelude_failed(ctx))
+			failed = 1;
+	}
+	if (!failed) {
+		/* One round trip: what is still pending, the version table,
+		 * the history row and COMMIT; the next revision is loaded
+		 * while the server works (prefetch_next). */
+		ntail = s->nactions + 1 + (r->in_txn ? 0 : 1);
+		if ((rc = finish_sql(r, s, *ms, sha, !r->in_txn, deferred, &sql)) < 0)
+			return rc;
+		rc = vh_ctx_sync(ctx, sql, ntail, prefetch_cb, r, &bad);
+		free(sql);
+		if (rc == 0)
+			return 0;
+		if (bad != (size_t)-1 && !vh_ctx_prelude_failed(ctx)) {
+			tail_error(r, ctx, bad, ntail, !r->in_txn);
+			return VH_ERR_DB;
+		}
 		failed = 1;
+	}
 	if (vh_ctx_prelude_failed(ctx)) {
 		char *msg = NULL;
 
@@ -410,18 +477,7 @@ static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, con
 		free(msg);
 		return VH_ERR_DB;
 	}
-	if (failed)
-		return VH_ERR_GENERIC;
-	/* One round trip: version table, history row and COMMIT. */
-	if ((rc = finish_sql(r, s, *ms, sha, !r->in_txn, &sql)) < 0)
-		return rc;
-	rc = send_checked(r, sql, "recording the revision in the version table", 1);
-	if (rc < 0 && !r->in_txn && r->nok == s->nactions + 1)
-		stmt = "COMMIT"; /* all but the last statement went through */
-	if (rc < 0)
-		vh_ctx_set_error(ctx, vh_error_last(), vh_db_last_sqlstate(), stmt);
-	free(sql);
-	return rc;
+	return VH_ERR_GENERIC;
 }
 
 /* A non-transactional step: marked in progress first (so a kill leaves a
@@ -477,7 +533,7 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 		 * run. The failure row says what happened. */
 		return VH_ERR_GENERIC;
 	}
-	if ((rc = finish_sql(r, s, *ms, sha, 0, &sql)) < 0)
+	if ((rc = finish_sql(r, s, *ms, sha, 0, 0, &sql)) < 0)
 		return rc;
 	/* The id as a literal: ids may hold quotes (tests/sh/test_security.sh). */
 	{

@@ -327,12 +327,16 @@ static const char *os_user(void)
 /* `head` (which opens a parenthesis) followed by the row's values and ")". */
 static char *history_values_sql(const char *head, const vh_tables *t, const vh_history_row *r)
 {
-	char host[256] = "", dur[64] = "NULL", *buf;
+	char host[256] = "", dur[160] = "NULL", *buf;
 
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		host[0] = '\0';
 	if (r->duration_ms >= 0)
-		snprintf(dur, sizeof(dur), "%.3f", r->duration_ms);
+		snprintf(dur, sizeof(dur),
+			 r->server_ms ? "(%.3f + 1000 * extract(epoch FROM clock_timestamp() - "
+					"statement_timestamp()))::float8"
+				      : "%.3f",
+			 r->duration_ms);
 	if (!(buf = strdup(head)))
 		return NULL;
 	if (lit(&buf, r->revision, ", ") || lit(&buf, r->down_revision, ", ") ||

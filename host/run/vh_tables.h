@@ -73,6 +73,8 @@ typedef struct vh_history_row {
 	const char *statement;
 	double duration_ms;   /* < 0: NULL */
 	int attention;        /* needs an operator (interrupted non-transactional run) */
+	int server_ms;        /* add the server's time since the message arrived
+			       * (the revision's statements ran in the same one) */
 } vh_history_row;
 
 /* Fills *row for a step that ran (or, offline, will run) `rev` up or down
