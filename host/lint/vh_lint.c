@@ -239,7 +239,7 @@ int vh_lint_gate(vh_app *app, const char *spec, int all, int *worst)
 {
 	vh_lint_report r;
 	vh_lint_opts o = {0};
-	int mode, rc;
+	int mode = 0, rc;
 
 	PGconn *conn;
 

@@ -166,34 +166,36 @@ static char *checked_sql(const char *stmt)
 	return out;
 }
 
-/* Prepares the two statements every step sends, the history row and the
- * linear version-table UPDATE, so the server parses and plans them once per
- * run instead of once per revision (for a small revision, that was most of
- * the server's work beyond the revision's own). Under the settings the
- * steps run with: a plan remembers the search_path it was made under and
- * is made again whenever it runs under another. The names are new for each
- * run, since `vhost test` runs several on one connection (run_online
+/* Prepares the two statements steps send, the history row alone and a
+ * linear step's version-table UPDATE with its history row in one
+ * statement, so the server parses and plans them once per run instead of
+ * once per revision (for a small revision, that was most of the server's
+ * work beyond the revision's own). On a direct connection the settings are
+ * set for the session first (vh_run__settings), and a plan remembers the
+ * search_path it was made under. The names are new for each run, since
+ * `vhost test` runs several on one connection (vh_run__unprepare_steps
  * deallocates them at the end). One round trip. */
 int vh_run__prepare_steps(run *r)
 {
 	static unsigned seq;
-	char *hist, *upd = NULL, *check = NULL, *sql = NULL;
+	char *hist, *step, *set = NULL, *sql = NULL;
 	int rc;
 
 	seq++;
 	snprintf(r->hist_stmt, sizeof(r->hist_stmt), "vh__history_row_%u", seq);
 	snprintf(r->ver_stmt, sizeof(r->ver_stmt), "vh__version_step_%u", seq);
 	hist = vh_history_prepare_sql(&r->t, r->hist_stmt);
-	if (asprintf(&upd, "UPDATE %s SET version_num = $1 WHERE %s.version_num = $2", r->t.vt,
-		     r->t.vt) < 0)
-		upd = NULL;
-	if (!hist || !(check = checked_sql(upd)) ||
-	    asprintf(&sql, "%s%s;\n%s;\nPREPARE %s (varchar, varchar) AS %s%s",
-		     r->in_txn ? "" : "BEGIN;\n", r->settings, hist, r->ver_stmt, check,
+	step = vh_history_step_prepare_sql(&r->t, r->ver_stmt);
+	if (!r->lock.pooled && !(set = vh_run__session_settings(r)))
+		goto nomem;
+	if (!hist || !step ||
+	    asprintf(&sql, "%s%s%s%s;\n%s;\n%s%s", set ? set : "", set ? ";\n" : "",
+		     r->in_txn ? "" : "BEGIN;\n", r->settings, hist, step,
 		     r->in_txn ? "" : ";\nCOMMIT") < 0)
 		sql = NULL;
-	free(upd);
-	free(check);
+nomem:
+	free(set);
+	free(step);
 	free(hist);
 	if (!sql)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
@@ -201,13 +203,31 @@ int vh_run__prepare_steps(run *r)
 	free(sql);
 	if (rc < 0)
 		r->hist_stmt[0] = r->ver_stmt[0] = '\0';
+	else
+		r->session_set = !r->lock.pooled;
 	return rc;
 }
 
-/* A step's version-table change, checked (checked_sql): the prepared
- * statement for the usual linear UPDATE, the statement itself for the
- * rarer DELETE, a plain INSERT (which cannot match a wrong number of
- * rows). New string, or NULL when out of memory. */
+void vh_run__unprepare_steps(run *r)
+{
+	char sql[160];
+
+	if (!r->conn || PQstatus(r->conn) != CONNECTION_OK)
+		return;
+	if (*r->hist_stmt) {
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s; DEALLOCATE %s", r->hist_stmt, r->ver_stmt);
+		PQclear(PQexec(r->conn, sql));
+	}
+	if (r->session_set)
+		PQclear(PQexec(r->conn, "RESET search_path; RESET lock_timeout; RESET statement_timeout"));
+	r->hist_stmt[0] = r->ver_stmt[0] = '\0';
+	r->session_set = 0;
+}
+
+/* A step's version-table change, checked (checked_sql): the UPDATE or
+ * DELETE itself (the usual linear UPDATE goes with the history row in one
+ * prepared statement instead, see finish_sql), a plain INSERT (which
+ * cannot match a wrong number of rows). New string, or NULL when out of memory. */
 static char *version_step_sql(run *r, const vh_vt_action *a)
 {
 	char *from, *to = NULL, *stmt = NULL, *sql = NULL;
@@ -220,11 +240,6 @@ static char *version_step_sql(run *r, const vh_vt_action *a)
 		to = vh_quote_literal(vh_graph_rev(r->g, a->to)->id);
 	if (!from || (a->kind == VH_VT_UPDATE && !to))
 		goto done;
-	if (a->kind == VH_VT_UPDATE && *r->ver_stmt) {
-		if (asprintf(&sql, "EXECUTE %s(%s, %s)", r->ver_stmt, to, from) < 0)
-			sql = NULL;
-		goto done;
-	}
 	if (a->kind == VH_VT_DELETE)
 		n = asprintf(&stmt, "DELETE FROM %s WHERE %s.version_num = %s", r->t.vt, r->t.vt,
 			     from);
@@ -260,28 +275,42 @@ static int append(char **buf, const char *piece)
  * checked in SQL, see checked_sql, so the server stops before the COMMIT
  * when one touched the wrong number of rows). */
 static int finish_sql(run *r, const vh_step *s, double ms, const char *sha, int commit,
-		      int server_ms, char **out)
+		      int server_ms, char **out, size_t *nout)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	vh_history_row row = {0};
 	char *sql = NULL, *piece;
 	size_t i;
-	int rc = 0;
+	int rc = 0, combined = 0;
 
 	*out = NULL;
+	vh_history_row_done(&row, rev, s->up, sha, ms);
+	row.server_ms = server_ms;
+	if (s->nactions == 1 && s->actions[0].kind == VH_VT_UPDATE && *r->ver_stmt) {
+		char *to = vh_quote_literal(vh_graph_rev(r->g, s->actions[0].to)->id);
+		char *from = vh_quote_literal(vh_graph_rev(r->g, s->actions[0].from)->id);
+
+		piece = to && from ? vh_history_step_execute_sql(&r->t, r->ver_stmt, to, from, &row)
+				   : NULL;
+		vh_free(to);
+		vh_free(from);
+		rc = append(&sql, piece);
+		free(piece);
+		combined = 1;
+		goto commit;
+	}
 	for (i = 0; i < s->nactions && rc == 0; i++) {
 		piece = version_step_sql(r, &s->actions[i]);
 		rc = append(&sql, piece);
 		free(piece);
 	}
-	vh_history_row_done(&row, rev, s->up, sha, ms);
-	row.server_ms = server_ms;
 	if (rc == 0) {
 		piece = *r->hist_stmt ? vh_history_execute_sql(&r->t, r->hist_stmt, &row)
 				      : vh_history_insert_sql(&r->t, &row);
 		rc = append(&sql, piece);
 		free(piece);
 	}
+commit:
 	if (rc == 0 && commit)
 		rc = append(&sql, "COMMIT");
 	if (rc < 0) {
@@ -289,6 +318,8 @@ static int finish_sql(run *r, const vh_step *s, double ms, const char *sha, int 
 		return rc;
 	}
 	*out = sql;
+	if (nout) /* the statements: the combined one, or each action's and the history's */
+		*nout = (combined ? 1 : s->nactions + 1) + (commit ? 1 : 0);
 	return 0;
 }
 
@@ -426,7 +457,8 @@ static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, con
 	int rc, failed, deferred = rev->abi_minor >= 3;
 	size_t ntail, bad;
 
-	if (asprintf(&begin, "%s%s", r->in_txn ? "" : "BEGIN;\n", r->settings) < 0)
+	if (asprintf(&begin, "%s%s", r->in_txn ? "" : *r->settings ? "BEGIN;\n" : "BEGIN",
+		     r->settings) < 0)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	if (!*begin) /* in a plan-wide transaction with the settings set once */
 		rc = 0;
@@ -455,8 +487,7 @@ static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, con
 		/* One round trip: what is still pending, the version table,
 		 * the history row and COMMIT; the next revision is loaded
 		 * while the server works (prefetch_next). */
-		ntail = s->nactions + 1 + (r->in_txn ? 0 : 1);
-		if ((rc = finish_sql(r, s, *ms, sha, !r->in_txn, deferred, &sql)) < 0)
+		if ((rc = finish_sql(r, s, *ms, sha, !r->in_txn, deferred, &sql, &ntail)) < 0)
 			return rc;
 		rc = vh_ctx_sync(ctx, sql, ntail, prefetch_cb, r, &bad);
 		free(sql);
@@ -526,14 +557,14 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 	}
 	rc = call_revision(p, s, rev, ctx);
 	*ms = vh_clock_ms() - t0;
-	if (!r->lock.pooled)
+	if (!r->lock.pooled && *r->settings)
 		PQclear(PQexec(r->conn, "RESET search_path; RESET lock_timeout; RESET statement_timeout"));
 	if (rc != 0) {
 		/* Keep the in-progress row's attention flag: part of it may have
 		 * run. The failure row says what happened. */
 		return VH_ERR_GENERIC;
 	}
-	if ((rc = finish_sql(r, s, *ms, sha, 0, 0, &sql)) < 0)
+	if ((rc = finish_sql(r, s, *ms, sha, 0, 0, &sql, NULL)) < 0)
 		return rc;
 	/* The id as a literal: ids may hold quotes (tests/sh/test_security.sh). */
 	{

@@ -408,3 +408,31 @@ char *vh_history_execute_sql(const vh_tables *t, const char *name, const vh_hist
 	free(head);
 	return sql;
 }
+
+char *vh_history_step_prepare_sql(const vh_tables *t, const char *name)
+{
+	char *sql;
+
+	if (asprintf(&sql,
+		     "PREPARE %s (varchar, varchar, varchar, text, text, text, text, text, text, "
+		     "text, text, text, double precision, boolean, text, text, text, text, jsonb) AS "
+		     "WITH vh_row AS (UPDATE %s SET version_num = $1 WHERE %s.version_num = $2 "
+		     "RETURNING 1), vh_hist AS (INSERT INTO %s (" VH__HISTORY_COLUMNS ") VALUES ($3, "
+		     "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)) "
+		     "SELECT 1 / (count(*) = 1)::int FROM vh_row",
+		     name, t->vt, t->vt, t->ht) < 0)
+		return NULL;
+	return sql;
+}
+
+char *vh_history_step_execute_sql(const vh_tables *t, const char *name, const char *to,
+				  const char *from, const vh_history_row *row)
+{
+	char *head, *sql;
+
+	if (asprintf(&head, "EXECUTE %s(%s, %s, ", name, to, from) < 0)
+		return NULL;
+	sql = history_values_sql(head, t, row);
+	free(head);
+	return sql;
+}
