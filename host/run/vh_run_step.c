@@ -352,10 +352,10 @@ static void record_failure(run *r, const vh_step *s, const char *sha, double ms,
 }
 
 /* Turns a revision's failure into the one-line message the user sees. */
-static int step_error(run *r, const vh_step *s, const vh_error_info *e)
+static int step_error(run *r, const vh_step *s, const vh_error_info *e, const char *detail)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
-	char stmt[240] = "", msg[1024], detail[512];
+	char stmt[240] = "", msg[1024];
 	/* a failing verify() is not a failing upgrade: say which it was */
 	const char *what = vh__failed_in_verify ? "verify() of upgrade" : s->up ? "upgrade" : "downgrade";
 
@@ -371,9 +371,6 @@ static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 				    "command again once the server is back",
 				    what, rev->id, rev->path, msg,
 				    *stmt ? " in statement: " : "", stmt);
-	/* PostgreSQL's DETAIL names the offending row ("Key (user_id)=(7) is
-	 * not present ..."): what the operator needs to fix the data. */
-	vh_db_error_detail(r->conn, e->message, detail, sizeof(detail));
 	return vh_error_set(VH_ERR_GENERIC, "%s %s (%s) failed: %s%s%s%s%s%s%s",
 			    what, rev->id, rev->path, msg,
 			    *e->sqlstate ? " (SQLSTATE " : "", e->sqlstate, *e->sqlstate ? ")" : "",
@@ -672,7 +669,7 @@ int vh_run__step(run *r, const vh_step *s)
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	int nontx = (rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
 	int attempt, rc = 0;
-	char sha[65] = "", label[256];
+	char sha[65] = "", label[256], detail[512];
 	vh_plugin p;
 	double ms = 0;
 
@@ -716,7 +713,12 @@ int vh_run__step(run *r, const vh_step *s)
 		}
 		e = vh_last_error(ctx);
 		snprintf(r->sqlstate, sizeof(r->sqlstate), "%s", e->sqlstate);
-		if (!nontx && !r->in_txn)
+		/* PostgreSQL's DETAIL and HINT ("Key (user_id)=(7) is not present
+		 * ..."), what the operator needs to fix the data: read before the
+		 * ROLLBACK below replaces the connection's last error. */
+		vh_db_error_detail(r->conn, e->message, detail, sizeof(detail));
+		/* (A failed COMMIT has ended the transaction already.) */
+		if (!nontx && !r->in_txn && PQtransactionStatus(r->conn) != PQTRANS_IDLE)
 			PQclear(PQexec(r->conn, "ROLLBACK"));
 		if (!nontx && !r->in_txn && strcmp(e->sqlstate, "55P03") == 0 && !vh_cancel_signal() &&
 		    attempt < r->app->cfg->lock_retries && PQstatus(r->conn) == CONNECTION_OK) {
@@ -740,7 +742,7 @@ int vh_run__step(run *r, const vh_step *s)
 		if (r->in_txn && !r->o->dry_run)
 			rollback_plan(r);
 		record_failure(r, s, sha, ms, e, 0);
-		step_error(r, s, e);
+		step_error(r, s, e, detail);
 		if (vh_cancel_signal() && !nontx)
 			interrupted(r, s);
 		else if (nontx)
