@@ -223,7 +223,7 @@ static int vh__resend_prelude(vh_ctx *ctx, const char *prelude)
 /* Records the failure of result `k`, `err`, against the part it came from.
  * Returns VH_EDB. */
 static int vh__fail_at(vh_ctx *ctx, const char *text, vh__seg *seg, size_t nseg, PGresult *err,
-		       size_t k, size_t *last_failed, int *in_last)
+		       size_t k, size_t *last_failed, int *own_query)
 {
 	size_t within, i = vh__blame(ctx, text, seg, nseg, err, k, &within);
 	char *stmt = strndup(text + seg[i].off, seg[i].len);
@@ -242,8 +242,9 @@ static int vh__fail_at(vh_ctx *ctx, const char *text, vh__seg *seg, size_t nseg,
 	}
 	if (seg[i].kind == VH__LAST && last_failed)
 		*last_failed = within;
-	/* Everything before it ran (not a message refused whole). */
-	*in_last = seg[i].kind == VH__LAST && (k > 0 || nseg == 1);
+	/* A query helper's own query failed, and everything before it ran
+	 * (not a message refused whole). */
+	*own_query = seg[i].kind == VH__LAST && seg[i].n < 0 && (k > 0 || nseg == 1);
 	free(stmt);
 	return error;
 }
