@@ -78,7 +78,9 @@ static void exit_report(void)
 	if (r && vh__running_step && PQstatus(r->conn) == CONNECTION_OK) {
 		snprintf(msg, sizeof(msg), "the revision called exit() during %s()", vh__running_dir);
 		if (!vh__running_nontx) {
-			PQclear(PQexec(r->conn, "ROLLBACK"));
+			/* (a deferred revision may not have opened it yet) */
+			if (PQtransactionStatus(r->conn) != PQTRANS_IDLE)
+				PQclear(PQexec(r->conn, "ROLLBACK"));
 			r->in_txn = 0;
 			if (vh_tables_ensure(r->conn, &r->t) < 0)
 				vh_error_clear();
