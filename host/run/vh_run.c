@@ -269,12 +269,7 @@ done:
 	free(step_ms);
 	if (r.conn && r.in_txn)
 		PQclear(PQexec(r.conn, "ROLLBACK"));
-	if (*r.hist_stmt && PQstatus(r.conn) == CONNECTION_OK) {
-		char sql[128];
-
-		snprintf(sql, sizeof(sql), "DEALLOCATE %s; DEALLOCATE %s", r.hist_stmt, r.ver_stmt);
-		PQclear(PQexec(r.conn, sql));
-	}
+	vh_run__unprepare_steps(&r);
 	{
 		int lrc = vh_lock_release(&r.lock, r.conn);
 
