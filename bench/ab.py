@@ -9,7 +9,10 @@ psql, and the load average before and after.
   bench/ab.py --build old=/path/to/old/build --build new=/path/to/new/build \
       [--n 1000] [--reps 7] [--sdk-src DIR --sdk-lib DIR]
 
-Each build directory holds bin/vhost and lib/libvhost_sdk.so. The plugins
+Each build runs with the lint gate off (`lint = off`, the runner alone);
+a build that knows the setting also runs with its default gate, as a row
+"NAME+lint" of its own. Each build directory holds bin/vhost and
+lib/libvhost_sdk.so. The plugins
 are compiled once, against the SDK header of --sdk-src (default: the first
 build's source tree, found through its CMakeCache.txt) so that every build
 accepts them (an SDK's ABI minor only grows). The server is the one PG*
@@ -61,6 +64,23 @@ def source_of(build):
     return m.group(1)
 
 
+def ini_for(top, name, vhost, lint_off):
+    """A settings file for one build: the chain's, with `lint = off` when
+    asked and the build knows the key (older builds refuse unknown keys)."""
+    with open(os.path.join(top, "vhost.ini")) as f:
+        lines = [l for l in f.read().splitlines() if not l.strip().startswith("lint")]
+    plain = os.path.join(top, "vhost-%s.ini" % name)
+    with open(plain, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    if not lint_off:
+        return plain
+    off = os.path.join(top, "vhost-%s-nolint.ini" % name)
+    with open(off, "w") as f:
+        f.write("\n".join(lines) + "\nlint = off\n")
+    r = subprocess.run([vhost, "-c", off, "heads"], capture_output=True, text=True, cwd=top)
+    return off if r.returncode == 0 else None
+
+
 def timed(argv, what):
     r = measure.run(argv, dict(os.environ), cap=600)
     if not r.ok:
@@ -89,11 +109,20 @@ def main():
     out = os.path.join(HERE, "out", "ab")
     os.makedirs(out, exist_ok=True)
     top = gen.generate(a.n, out, src, lib, os.cpu_count())
-    ini = os.path.join(top, "vhost.ini")
     head = gen.rev_id(a.n)
+    # (tool, vhost binary, settings file): each build without the gate, and
+    # with it when it has one.
+    runs = []
+    for name, d in builds:
+        vh = os.path.join(d, "bin", "vhost")
+        off = ini_for(top, name, vh, True)
+        runs.append((name, vh, off or ini_for(top, name, vh, False)))
+        if off:
+            runs.append((name + "+lint", vh, ini_for(top, name, vh, False)))
     load_before = report.loadavg()
-    times = {(name, op): [] for name, _ in builds + [("psql", "")] for op in ("up", "down")}
-    tools = [name for name, _ in builds] + ["psql"]
+    tools = [r[0] for r in runs] + ["psql"]
+    runs = {r[0]: r for r in runs}
+    times = {(name, op): [] for name in tools for op in ("up", "down")}
     for rnd in range(a.reps + 1):  # round 0 warms caches and is not counted
         order = tools[rnd % len(tools):] + tools[:rnd % len(tools)]
         for tool in order:
@@ -102,8 +131,7 @@ def main():
                 argv = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", DB, "-f"]
                 up = timed(argv + [os.path.join(top, "sql", "upgrade.sql")], "psql upgrade")
             else:
-                vh = [os.path.join(dict(builds)[tool], "bin", "vhost"), "-q", "-c", ini,
-                      "--dsn", "dbname=" + DB]
+                vh = [runs[tool][1], "-q", "-c", runs[tool][2], "--dsn", "dbname=" + DB]
                 up = timed(vh + ["upgrade", "head"], tool + " upgrade head")
             if state(DB) != head:
                 raise SystemExit("bench/ab: %s left %r after upgrade, not %s" % (tool, state(DB), head))

@@ -268,8 +268,9 @@ class Bench:
         for op in ("upgrade", "current", "downgrade"):
             for tool in ONLINE:
                 res = st[op][tool]
-                log("N=%d %-7s %-9s %s" % (n, tool, op, res.skipped or "median %.4f s over %d runs"
-                                           % (res.median, len(res.times))))
+                log("N=%d %-7s %-9s %s" % (n, tool, op, res.skipped or (
+                    "median %.4f s over %d runs" % (res.median, len(res.times))
+                    if res.times else "no timed run")))
 
     def current_only(self, tool, top, n, res, check):
         """`current` for a tool whose upgrade was not run: the version table

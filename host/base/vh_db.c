@@ -133,6 +133,11 @@ int vh_db_error(PGconn *conn, const PGresult *res, const char *what)
 	return vh_error_set(VH_ERR_DB, "%s: %s", what, vh_db_oneline(msg));
 }
 
+void vh_db_clear_sqlstate(void)
+{
+	vh__sqlstate[0] = '\0';
+}
+
 const char *vh_db_last_sqlstate(void)
 {
 	return vh__sqlstate;

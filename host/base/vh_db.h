@@ -29,6 +29,10 @@ int vh_db_query(PGresult **out, PGconn *conn, const char *what, const char *sql,
 /* The SQLSTATE of the last vh_db_* failure ("" when none). */
 const char *vh_db_last_sqlstate(void);
 
+/* Forgets it: a process that runs several targets in turn (a fleet's
+ * worker) starts each with none. */
+void vh_db_clear_sqlstate(void);
+
 /* Sets the last-error slot from a failed result or connection. */
 int vh_db_error(PGconn *conn, const PGresult *res, const char *what);
 

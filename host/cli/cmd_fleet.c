@@ -10,6 +10,7 @@
 #include "vh_cmd.h"
 #include "vh_error.h"
 #include "vh_fleet.h"
+#include "vh_lint.h"
 #include "vh_run.h"
 #include "vh_workflow.h"
 
@@ -193,7 +194,17 @@ int vh_cmd_fleet(vh_app *app, const vh_cmd *cmd, int argc, char **argv)
 		o.spec = "head";
 	if ((o.spec && !*o.spec) || purge || o.action > VH_FLEET_ACT_STAMP)
 		o.spec = NULL;
+	/* The lint gate each child runs before its upgrade: its renderings
+	 * made once, here, for all of them (vh_lint_cache.c). */
+	if (o.action == VH_FLEET_ACT_UPGRADE) {
+		int mode = 0;
+
+		if (vh_lint_mode(app, &mode) == 0 && mode != 0)
+			o.prepare = vh_lint_cache_prime;
+		vh_error_clear();
+	}
 	rc = vh_fleet_main(app, &o, cmd->fn, child_argc, child_argv);
+	vh_lint_cache_clear();
 done:
 	free(child_argv);
 	return rc;

@@ -9,6 +9,8 @@
 #include "vh_clock.h"
 #include "vh_conninfo.h"
 #include "vh_error.h"
+#include "vh_plan.h"
+#include "vh_run.h"
 
 int vh_fleet_target_config(vh_config *cfg, const vh_fleet_target *t)
 {
@@ -68,6 +70,61 @@ int vh_fleet_count_between(const vh_graph *g, const char *from, const char *to)
 	return count;
 }
 
+/* The revisions an upgrade will run on the pending targets (from where the
+ * probe found each, or from base when it did not read it), for o->prepare.
+ * Only a hint: each child plans again under its lock. */
+static int prepare(vh_app *app, const vh_fleet *f, const vh_fleet_opts *o)
+{
+	size_t count, i, j, *cur = NULL, ncur = 0, *target = NULL, ntarget = 0, *revs = NULL, n = 0;
+	unsigned char *want;
+	const char *schema = NULL;
+	vh_plan plan = {0};
+	vh_graph *g;
+	int rc;
+
+	if (!o->prepare || o->action != VH_FLEET_ACT_UPGRADE || !o->spec || !*o->spec ||
+	    vh_app_graph(app, &g) < 0) {
+		vh_error_clear();
+		return 0;
+	}
+	count = vh_graph_count(g);
+	want = calloc(count + 1, 1);
+	revs = malloc((count + 1) * sizeof(*revs));
+	if (!want || !revs) {
+		free(want);
+		free(revs);
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < f->n; i++) {
+		const vh_fleet_target *t = &f->t[i];
+
+		if (t->outcome != VH_FLEET_PENDING)
+			continue;
+		if (!schema)
+			schema = t->schema;
+		ncur = 0;
+		if (t->from && vh_fleet_map_ids(g, t->from, &cur, &ncur) < 0)
+			continue; /* an unknown revision: the child says so */
+		if (vh_run_resolve(g, o->spec, 0, cur, ncur, &target, &ntarget) == 0 &&
+		    vh_plan_upgrade(&plan, g, cur, ncur, target, ntarget) == 0)
+			for (j = 0; j < plan.n; j++)
+				want[plan.steps[j].rev] = 1;
+		vh_error_clear();
+		vh_plan_clear(&plan);
+		memset(&plan, 0, sizeof(plan));
+		free(cur);
+		free(target);
+		cur = target = NULL;
+	}
+	for (i = 0; i < count; i++)
+		if (want[i])
+			revs[n++] = i;
+	rc = n ? o->prepare(g, revs, n, schema) : 0;
+	free(want);
+	free(revs);
+	return rc;
+}
+
 int vh_fleet_main(vh_app *app, const vh_fleet_opts *o, vh_fleet_cmd_fn fn, int argc, char **argv)
 {
 	vh_fleet *f = NULL;
@@ -93,6 +150,8 @@ int vh_fleet_main(vh_app *app, const vh_fleet_opts *o, vh_fleet_cmd_fn fn, int a
 		PQfinish(f->conn);
 		f->conn = NULL;
 	}
+	if (rc == 0)
+		rc = prepare(app, f, o);
 	if (rc < 0 || (rc = vh_fleet_run_children(app, f, o, fn, argc, argv)) < 0)
 		goto done;
 	rc = vh_fleet_report(app, f, o, vh_clock_ms() - t0);

@@ -83,6 +83,11 @@ typedef struct vh_fleet_opts {
 	unsigned shard_k, shard_n; /* --shard K/N, 0/0 = all */
 	int json;           /* --json */
 	int check_heads;    /* current --check-heads */
+	/* Called once, after the probe and before any child starts, with the
+	 * revisions the pending targets of an upgrade will run and the first
+	 * such target's schema (the CLI primes the lint gate's cache with
+	 * them, once for every child); NULL for none. */
+	int (*prepare)(const vh_graph *g, const size_t *revs, size_t n, const char *schema);
 } vh_fleet_opts;
 
 /* The command run in each child, with the child's app set to its target. */
@@ -109,9 +114,28 @@ int vh_fleet_probe(vh_app *app, vh_fleet *f, const vh_fleet_opts *o);
  * table schema. */
 int vh_fleet_target_config(vh_config *cfg, const vh_fleet_target *t);
 
-/* Runs the targets still pending in children (vh_fleet_run.c). */
+/* What a worker needs to run targets (vh_fleet_worker.c). */
+typedef struct vh_fleet_work {
+	vh_app *app;
+	vh_fleet *f;
+	const vh_fleet_opts *o;
+	vh_fleet_cmd_fn fn;
+	int argc;
+	char **argv;
+} vh_fleet_work;
+
+/* The worker process: reads target indexes, one a line, from cmdfd until
+ * EOF, runs each and writes its result line on resfd after everything the
+ * target printed on stdout and stderr. Never returns. */
+void vh_fleet_worker_main(vh_fleet_work *w, int cmdfd, int resfd) __attribute__((noreturn));
+
+/* Runs the targets still pending in at most `jobs` workers (vh_fleet_run.c). */
 int vh_fleet_run_children(vh_app *app, vh_fleet *f, const vh_fleet_opts *o, vh_fleet_cmd_fn fn,
 			  int argc, char **argv);
+
+/* Splits "a b c" into graph indexes (*out the caller's); -1 when one is
+ * unknown or out of memory. */
+int vh_fleet_map_ids(const vh_graph *g, const char *text, size_t **out, size_t *n);
 
 /* Revisions between two version-table states: those that are ancestors of
  * one and not the other (what an upgrade or downgrade between them runs).

@@ -1,22 +1,25 @@
-/* vh_fleet_run.c - running a fleet's targets in child processes.
+/* vh_fleet_run.c - running a fleet's targets in worker processes.
  *
- * The parent has scanned the plugins and built the graph once; each child
- * inherits them through fork(), points its copy of the settings at one
- * target, opens that target's one connection and runs the command with the
- * ordinary single-target code (host/run). At most `jobs` children live at
- * once, so at most `jobs` connections are open. A child's stdout and stderr
- * come back through pipes, prefixed with the target's name line by line,
- * and its result through a third pipe as one tab-separated line:
+ * At most `jobs` workers (vh_fleet_worker.c) live at once, each with at
+ * most one connection, so at most `jobs` connections are open. The parent
+ * hands each idle worker the next target's index through a pipe; the
+ * worker's stdout and stderr come back through two more, prefixed with the
+ * target's name line by line, and its result through a fourth as one
+ * tab-separated line per target:
  *
  *   rc \t sqlstate \t revisions-run \t from \t to \t error
  *
- * SIGINT and SIGTERM are forwarded to the children (whose runner cancels or
+ * The worker flushes what the target printed before that line, so when the
+ * parent reads it, everything still in the output pipes is that target's.
+ *
+ * SIGINT and SIGTERM are forwarded to the workers (whose runner cancels or
  * rolls back, leaving each target at a consistent revision), and no new
- * target starts. A child dies with its parent (PR_SET_PDEATHSIG), so a
+ * target starts. A worker dies with its parent (PR_SET_PDEATHSIG), so a
  * fleet killed with SIGKILL stops everywhere and a rerun finishes it. */
 #include "vh_fleet.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,37 +30,33 @@
 #include <unistd.h>
 
 #include "vh_clock.h"
-#include "vh_db.h"
 #include "vh_error.h"
-#include "vh_tables.h"
 
-#define OUT 0 /* the child's stdout */
+#define OUT 0 /* the worker's stdout */
 #define ERR 1 /* its stderr */
-#define RES 2 /* its result line */
+#define RES 2 /* its result lines */
 
-typedef struct child {
+typedef struct worker {
 	pid_t pid;
-	size_t ti;       /* target index */
-	int fd[3];       /* parent's ends; -1 once closed */
+	int fd[3];       /* parent's read ends; -1 once closed */
+	int cmd;         /* parent's write end of the worker's target pipe; -1 once closed */
+	long ti;         /* the target it runs, -1 when idle */
 	char *buf[3];
 	size_t len[3], cap[3];
 	double t0;
-} child;
+} worker;
 
 typedef struct fleet_run {
-	vh_app *app;
+	vh_fleet_work w;
 	vh_fleet *f;
 	const vh_fleet_opts *o;
-	vh_fleet_cmd_fn fn;
-	int argc;
-	char **argv;
-	child *kids;     /* jobs slots */
+	worker *kids;       /* jobs slots */
 	struct pollfd *pfd; /* 3 per slot */
-	size_t *map;     /* pfd[i] is kid map[i] / 3, fd map[i] % 3 */
+	size_t *map;        /* pfd[i] is kid map[i] / 3, fd map[i] % 3 */
 	size_t jobs, nkids;
-	int stop;        /* start no new target */
-	int failed;      /* a target of the current batch failed */
-	char *usage;     /* a child's usage error: the same for every target */
+	int stop;           /* start no new target */
+	int failed;         /* a target of the current batch failed */
+	char *usage;        /* a worker's usage error: the same for every target */
 } fleet_run;
 
 static volatile sig_atomic_t got_signal;
@@ -67,116 +66,28 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
-/* ---- the child ---------------------------------------------------------- */
-
-/* The version-table rows as "a b c" ("" for base); NULL when unread. */
-static char *read_versions(vh_app *app)
+static int start_worker(fleet_run *r)
 {
-	vh_tables t;
-	char **ids = NULL, *out = NULL;
-	size_t n = 0, i, len = 1;
-	PGconn *conn;
-
-	if (!app->conn || PQstatus(app->conn) != CONNECTION_OK || vh_app_conn(app, &conn) < 0 ||
-	    vh_tables_init(&t, app->cfg) < 0)
-		return NULL;
-	if (vh_tables_read_versions(conn, &t, &ids, &n) == 0) {
-		for (i = 0; i < n; i++)
-			len += strlen(ids[i]) + 1;
-		if ((out = calloc(1, len)))
-			for (i = 0; i < n; i++)
-				strcat(strcat(out, i ? " " : ""), ids[i]);
-	}
-	vh_tables_clear(&t);
-	vh_strv_free(ids);
-	return out;
-}
-
-/* Writes `s` with tabs and newlines folded to spaces. */
-static void put_field(FILE *fp, const char *s, int last)
-{
-	for (; s && *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, fp);
-	fputc(last ? '\n' : '\t', fp);
-}
-
-static void child_main(fleet_run *r, size_t ti, int resfd)
-{
-	const vh_fleet_target *t = &r->f->t[ti];
-	vh_app *app = r->app;
-	char *from = NULL, *to = NULL, err[2048] = "", state[6] = "";
-	const char *p;
-	PGconn *conn;
-	vh_graph *g;
-	FILE *res;
-	int rc, ran = -1;
-
-	if ((rc = vh_fleet_target_config(app->cfg, t)) == 0 && (rc = vh_app_conn(app, &conn)) == 0)
-		rc = (from = read_versions(app)) ? 0 : VH_ERR_DB;
-	if (rc == 0 && r->o->action != VH_FLEET_ACT_CURRENT)
-		rc = r->fn(app, r->argc, r->argv);
-	if (rc < 0)
-		snprintf(err, sizeof(err), "%s", vh_error_last());
-	else if (rc > 0)
-		snprintf(err, sizeof(err), "%s exited with status %d", r->argv[0], rc);
-	/* The server's SQLSTATE, from the runner's message or the host's own
-	 * statements. */
-	if ((p = strstr(err, "(SQLSTATE ")) && strlen(p) >= 15)
-		snprintf(state, sizeof(state), "%.5s", p + 10);
-	else if (rc < 0)
-		snprintf(state, sizeof(state), "%s", vh_db_last_sqlstate());
-	if (r->o->action <= VH_FLEET_ACT_STAMP)
-		to = read_versions(app);
-	else if (from)
-		to = strdup(from);
-	/* Only upgrade and downgrade run revisions; the others read or stamp. */
-	if (from && to && r->o->action != VH_FLEET_ACT_UPGRADE &&
-	    r->o->action != VH_FLEET_ACT_DOWNGRADE)
-		ran = 0;
-	else if (from && to && vh_app_graph(app, &g) == 0)
-		ran = vh_fleet_count_between(g, from, to);
-	if ((res = fdopen(resfd, "w"))) {
-		fprintf(res, "%d\t%s\t%d\t", rc, state, ran);
-		put_field(res, from ? from : "-", 0);
-		put_field(res, to ? to : "-", 0);
-		put_field(res, err, 1);
-		fclose(res);
-	}
-	free(from);
-	free(to);
-	/* The child's own connection, opened after the fork: closed properly,
-	 * so the server logs no lost client for each target. */
-	if (app->conn)
-		PQfinish(app->conn);
-	fflush(stdout);
-	fflush(stderr);
-	/* No atexit handlers: what the child inherited belongs to the parent. */
-	_exit(0);
-}
-
-/* ---- the parent ---------------------------------------------------------- */
-
-static int spawn(fleet_run *r, size_t ti)
-{
-	child *c = &r->kids[r->nkids];
-	int p[3][2], i, k;
+	worker *c = &r->kids[r->nkids];
+	int p[4][2], i, k;
 	pid_t parent = getpid(), pid;
 
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < 3; i++) {
+	c->ti = -1;
+	for (i = 0; i < 4; i++) {
 		if (pipe(p[i]) < 0) {
 			while (i-- > 0)
 				close(p[i][0]), close(p[i][1]);
-			return vh_error_set(VH_ERR_GENERIC, "cannot make a pipe for a fleet target: %s",
+			return vh_error_set(VH_ERR_GENERIC, "cannot make a pipe for a fleet worker: %s",
 					    strerror(errno));
 		}
 	}
 	fflush(stdout);
 	fflush(stderr);
 	if ((pid = fork()) < 0) {
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 4; i++)
 			close(p[i][0]), close(p[i][1]);
-		return vh_error_set(VH_ERR_GENERIC, "cannot start a process for a fleet target: %s",
+		return vh_error_set(VH_ERR_GENERIC, "cannot start a process for a fleet: %s",
 				    strerror(errno));
 	}
 	if (pid == 0) {
@@ -186,47 +97,70 @@ static int spawn(fleet_run *r, size_t ti)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent)
 			_exit(1);
-		/* The other children's pipes stay with the parent. */
-		for (k = 0; k < (int)r->nkids; k++)
+		/* The other workers' pipes stay with the parent. */
+		for (k = 0; k < (int)r->nkids; k++) {
 			for (i = 0; i < 3; i++)
 				if (r->kids[k].fd[i] >= 0)
 					close(r->kids[k].fd[i]);
+			if (r->kids[k].cmd >= 0)
+				close(r->kids[k].cmd);
+		}
 		for (i = 0; i < 3; i++)
 			close(p[i][0]);
+		close(p[3][1]);
 		dup2(p[OUT][1], STDOUT_FILENO);
 		dup2(p[ERR][1], STDERR_FILENO);
 		close(p[OUT][1]);
 		close(p[ERR][1]);
-		child_main(r, ti, p[RES][1]);
+		vh_fleet_worker_main(&r->w, p[3][0], p[RES][1]);
 	}
 	for (i = 0; i < 3; i++) {
 		close(p[i][1]);
 		c->fd[i] = p[i][0];
+		fcntl(c->fd[i], F_SETFL, fcntl(c->fd[i], F_GETFL) | O_NONBLOCK);
 	}
+	close(p[3][0]);
+	c->cmd = p[3][1];
 	c->pid = pid;
-	c->ti = ti;
-	c->t0 = vh_clock_ms();
 	r->nkids++;
 	return 0;
 }
 
-/* Prints the complete lines of a child's stdout or stderr, prefixed with
- * the target's name (all that is left at EOF); --json keeps stdout whole. */
-static void forward(fleet_run *r, child *c, int which, int eof)
+/* Hands target ti to idle worker c; -1 when the worker is gone. */
+static int assign(worker *c, size_t ti)
 {
-	const char *name = r->f->t[c->ti].name;
+	char line[32];
+	int n = snprintf(line, sizeof(line), "%zu\n", ti);
+
+	if (c->cmd < 0 || write(c->cmd, line, (size_t)n) != n) {
+		if (c->cmd >= 0)
+			close(c->cmd);
+		c->cmd = -1;
+		return -1;
+	}
+	c->ti = (long)ti;
+	c->t0 = vh_clock_ms();
+	return 0;
+}
+
+/* Prints the complete lines of a worker's stdout or stderr, prefixed with
+ * its target's name (all that is left, at the target's end); --json keeps
+ * stdout whole for the target. */
+static void forward(fleet_run *r, worker *c, int which, int end)
+{
+	const char *name = c->ti >= 0 ? r->f->t[c->ti].name : r->f->name;
 	FILE *to = which == OUT ? stdout : stderr;
 	char *line = c->buf[which], *nl;
 	size_t used;
 
-	if (which == RES || (which == OUT && r->o->json))
+	if (which == RES || (which == OUT && r->o->json) || !line)
 		return;
 	while ((nl = memchr(line, '\n', c->len[which] - (size_t)(line - c->buf[which])))) {
 		fprintf(to, "%s: %.*s\n", name, (int)(nl - line), line);
 		line = nl + 1;
 	}
 	used = (size_t)(line - c->buf[which]);
-	if (eof && used < c->len[which]) {
+	if (end && used < c->len[which]) {
 		fprintf(to, "%s: %.*s\n", name, (int)(c->len[which] - used), line);
 		used = c->len[which];
 	}
@@ -234,54 +168,69 @@ static void forward(fleet_run *r, child *c, int which, int eof)
 	c->len[which] -= used;
 }
 
-/* Reads what fd `which` of child c has; closes it at EOF. */
-static void drain(fleet_run *r, child *c, int which)
+/* Reads what fd `which` of worker c has: 1 read something, 0 EOF (now
+ * closed), -1 nothing there now. */
+static int drain(fleet_run *r, worker *c, int which)
 {
 	char *grown;
 	ssize_t got;
 
+	if (c->fd[which] < 0)
+		return 0;
 	if (c->cap[which] - c->len[which] < 4096) {
 		if (!(grown = realloc(c->buf[which], c->cap[which] + 8192)))
-			return;
+			return -1;
 		c->buf[which] = grown;
 		c->cap[which] += 8192;
 	}
 	got = read(c->fd[which], c->buf[which] + c->len[which], c->cap[which] - c->len[which] - 1);
-	if (got < 0 && errno == EINTR)
-		return;
+	if (got < 0)
+		return -1; /* EAGAIN, EINTR */
 	if (got > 0) {
 		c->len[which] += (size_t)got;
 		forward(r, c, which, 0);
-		return;
+		return 1;
 	}
 	forward(r, c, which, 1);
 	close(c->fd[which]);
 	c->fd[which] = -1;
+	return 0;
 }
 
-/* Takes the result line into the target. */
-static void settle(fleet_run *r, child *c, int status)
+/* Ends worker c's target: its outcome (failed or interrupted, or from the
+ * result line), and a stop unless --keep-going. */
+static void finish(fleet_run *r, worker *c, int outcome)
 {
 	vh_fleet_target *t = &r->f->t[c->ti];
-	char *fields[6] = {0}, *s;
+
+	if (outcome)
+		t->outcome = outcome;
+	if (t->outcome == VH_FLEET_FAILED || t->outcome == VH_FLEET_INTERRUPTED) {
+		r->failed = 1;
+		if (!r->o->keep_going)
+			r->stop = 1;
+	}
+	c->ti = -1;
+}
+
+/* Takes result line `line` into worker c's target. */
+static void settle(fleet_run *r, worker *c, char *line)
+{
+	vh_fleet_target *t = &r->f->t[c->ti];
+	char *fields[6] = {0}, *s = line;
 	int i, rc;
 
+	/* Everything the target printed is in the pipes by now. */
+	while (drain(r, c, OUT) > 0 || drain(r, c, ERR) > 0)
+		;
+	forward(r, c, OUT, 1);
+	forward(r, c, ERR, 1);
 	t->ms = vh_clock_ms() - c->t0;
-	if (c->buf[RES])
-		c->buf[RES][c->len[RES]] = '\0';
-	s = c->buf[RES] ? c->buf[RES] : (char *)"";
 	for (i = 0; i < 6; i++)
-		fields[i] = strsep(&s, i == 5 ? "\n" : "\t");
+		fields[i] = strsep(&s, "\t");
 	if (!fields[5]) {
-		t->outcome = got_signal ? VH_FLEET_INTERRUPTED : VH_FLEET_FAILED;
-		if (WIFSIGNALED(status))
-			i = asprintf(&t->error, "the process for this target was killed by signal %d "
-				     "(%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-		else
-			i = asprintf(&t->error, "the process for this target ended without a result "
-				     "(exit status %d)", WEXITSTATUS(status));
-		if (i < 0)
-			t->error = NULL;
+		t->error = strdup("the fleet worker sent a malformed result");
+		finish(r, c, VH_FLEET_FAILED);
 		return;
 	}
 	rc = atoi(fields[0]);
@@ -307,15 +256,63 @@ static void settle(fleet_run *r, child *c, int status)
 		t->output = c->buf[OUT];
 		t->output_len = c->len[OUT];
 		c->buf[OUT] = NULL;
+		c->len[OUT] = c->cap[OUT] = 0;
+	}
+	c->len[OUT] = 0;
+	finish(r, c, 0);
+}
+
+/* Settles every complete result line worker c has sent. */
+static void results(fleet_run *r, worker *c)
+{
+	char *nl;
+	size_t used;
+
+	while (c->buf[RES] && (nl = memchr(c->buf[RES], '\n', c->len[RES]))) {
+		*nl = '\0';
+		if (c->ti >= 0)
+			settle(r, c, c->buf[RES]);
+		used = (size_t)(nl + 1 - c->buf[RES]);
+		memmove(c->buf[RES], nl + 1, c->len[RES] - used);
+		c->len[RES] -= used;
 	}
 }
 
-/* Waits for what the children say; reaps those that are done. */
+/* A worker that ended: its target, if it had one, never sent a result. */
+static void reap(fleet_run *r, worker *c)
+{
+	int status = 0, i;
+
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (c->ti >= 0) {
+		vh_fleet_target *t = &r->f->t[c->ti];
+
+		t->ms = vh_clock_ms() - c->t0;
+		if (WIFSIGNALED(status))
+			i = asprintf(&t->error, "the process for this target was killed by signal %d "
+				     "(%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			i = asprintf(&t->error, "the process for this target ended without a result "
+				     "(exit status %d)", WEXITSTATUS(status));
+		if (i < 0)
+			t->error = NULL;
+		finish(r, c, got_signal ? VH_FLEET_INTERRUPTED : VH_FLEET_FAILED);
+	}
+	if (c->cmd >= 0)
+		close(c->cmd);
+	for (i = 0; i < 3; i++)
+		free(c->buf[i]);
+	*c = r->kids[--r->nkids];
+}
+
+/* Waits for what the workers say; settles finished targets and reaps the
+ * workers that ended. */
 static void wait_some(fleet_run *r)
 {
 	struct pollfd *pfd = r->pfd;
 	size_t *map = r->map, n = 0, k;
-	int i, status;
+	int i;
 
 	if (got_signal && !r->stop) {
 		r->stop = 1;
@@ -331,61 +328,82 @@ static void wait_some(fleet_run *r)
 			}
 	if (n && poll(pfd, n, 250) > 0)
 		for (k = 0; k < n; k++)
-			if (pfd[k].revents)
-				drain(r, &r->kids[map[k] / 3], (int)(map[k] % 3));
-	for (k = 0; k < r->nkids;) {
-		child *c = &r->kids[k];
+			if (pfd[k].revents) {
+				worker *c = &r->kids[map[k] / 3];
+				int which = (int)(map[k] % 3);
 
-		if (c->fd[OUT] >= 0 || c->fd[ERR] >= 0 || c->fd[RES] >= 0) {
+				while (drain(r, c, which) > 0 && which == RES)
+					;
+				if (which == RES)
+					results(r, c);
+			}
+	for (k = 0; k < r->nkids;) {
+		worker *c = &r->kids[k];
+
+		if (c->fd[OUT] >= 0 || c->fd[ERR] >= 0 || c->fd[RES] >= 0)
 			k++;
-			continue;
-		}
-		while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-			;
-		settle(r, c, status);
-		if (r->f->t[c->ti].outcome == VH_FLEET_FAILED ||
-		    r->f->t[c->ti].outcome == VH_FLEET_INTERRUPTED) {
-			r->failed = 1;
-			if (!r->o->keep_going)
-				r->stop = 1;
-		}
-		for (i = 0; i < 3; i++)
-			free(c->buf[i]);
-		*c = r->kids[--r->nkids];
+		else
+			reap(r, c);
 	}
 }
 
-/* Runs targets order[0..n) with at most `jobs` at once. */
+/* Runs targets order[0..n) with at most `jobs` at once; returns when all
+ * that started have ended (the workers stay for the next batch). */
 static int run_batch(fleet_run *r, const size_t *order, size_t n)
 {
-	size_t next = 0;
+	size_t next = 0, k, busy;
 	int rc = 0;
 
 	r->failed = 0;
-	while ((next < n && !r->stop) || r->nkids) {
-		while (rc == 0 && !r->stop && !got_signal && next < n && r->nkids < r->jobs)
-			if ((rc = spawn(r, order[next++])) < 0)
+	for (;;) {
+		for (k = 0; k < r->nkids && next < n && !r->stop && !got_signal; k++)
+			if (r->kids[k].ti < 0 && assign(&r->kids[k], order[next]) == 0)
+				next++;
+		while (rc == 0 && !r->stop && !got_signal && next < n && r->nkids < r->jobs) {
+			if ((rc = start_worker(r)) < 0)
 				r->stop = 1;
+			else if (assign(&r->kids[r->nkids - 1], order[next]) == 0)
+				next++;
+		}
+		for (k = 0, busy = 0; k < r->nkids; k++)
+			busy += r->kids[k].ti >= 0;
+		if (!busy && (next >= n || r->stop || got_signal || rc < 0))
+			break;
 		if (r->nkids)
 			wait_some(r);
 	}
 	return rc;
 }
 
+/* No more targets: each worker finishes and exits. */
+static void end_workers(fleet_run *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->nkids; k++)
+		if (r->kids[k].cmd >= 0) {
+			close(r->kids[k].cmd);
+			r->kids[k].cmd = -1;
+		}
+	while (r->nkids)
+		wait_some(r);
+}
 int vh_fleet_run_children(vh_app *app, vh_fleet *f, const vh_fleet_opts *o, vh_fleet_cmd_fn fn,
 			  int argc, char **argv)
 {
-	struct sigaction sa = {0}, old_int, old_term;
+	struct sigaction sa = {0}, ign = {0}, old_int, old_term, old_pipe;
 	fleet_run r = {0};
 	size_t *order, n = 0, i, canary;
 	int rc = 0;
 
-	r.app = app;
+	r.w.app = app;
+	r.w.f = f;
+	r.w.o = o;
+	r.w.fn = fn;
+	r.w.argc = argc;
+	r.w.argv = argv;
 	r.f = f;
 	r.o = o;
-	r.fn = fn;
-	r.argc = argc;
-	r.argv = argv;
 	r.jobs = (size_t)(o->jobs > 0 ? o->jobs : f->jobs);
 	order = malloc((f->n + 1) * sizeof(*order));
 	r.kids = calloc(r.jobs, sizeof(*r.kids));
@@ -403,6 +421,10 @@ int vh_fleet_run_children(vh_app *app, vh_fleet *f, const vh_fleet_opts *o, vh_f
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	/* A worker that died: its pipe's write fails, not the fleet. */
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 
 	/* Canaries first, alone: the rest only when every one succeeded. */
 	canary = o->canary > 0 && (size_t)o->canary < n ? (size_t)o->canary : 0;
@@ -417,9 +439,11 @@ int vh_fleet_run_children(vh_app *app, vh_fleet *f, const vh_fleet_opts *o, vh_f
 	}
 	if (rc == 0 && !r.stop)
 		rc = run_batch(&r, order + canary, n - canary);
+	end_workers(&r);
 
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	for (i = 0; i < f->n; i++) {
 		vh_fleet_target *t = &f->t[i];
 

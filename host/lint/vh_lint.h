@@ -130,4 +130,13 @@ void vh_lint_print_trace(FILE *out, const vh_lint_report *r);
  * scratch database of its own with each statement's locks printed. */
 int vh_lint_trace_locks(vh_app *app, int yes);
 
+/* For a fleet, before its children fork: renders revisions revs[0..n) of g
+ * once (in forked children, as the gate does) and keeps each rendering that
+ * does not depend on the target's schema, so the gate in every child
+ * parses the kept script instead of rendering it again. A revision that
+ * cannot be kept is left to the gate. Returns 0 or VH_ERR_NOMEM
+ * (vh_lint_cache.c). */
+int vh_lint_cache_prime(const vh_graph *g, const size_t *revs, size_t n, const char *schema);
+void vh_lint_cache_clear(void);
+
 #endif

@@ -69,7 +69,17 @@ vh_lint_renderer *vh_lint_renderer_new(const vh_revision *const *revs, size_t n,
 				       const char *schema);
 int vh_lint_renderer_next(vh_lint_renderer *z, size_t i, vh_lint_rendered *r);
 void vh_lint_renderer_free(vh_lint_renderer *z);
+
+/* One revision, as a renderer of one would (the fleet's cache uses it). */
+int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *schema);
 void vh_lint_rendered_clear(vh_lint_rendered *r);
+
+/* The rendering vh_lint_cache_prime kept for `rev`, copied into *out
+ * (vh_lint_rendered_clear): 1, or 0 when there is none (vh_lint_cache.c). */
+int vh_lint_cache_get(vh_lint_rendered *out, const vh_revision *rev);
+
+/* 1 when the cache holds `rev`, without copying it. */
+int vh_lint_cache_has(const vh_revision *rev);
 
 /* ---------------------------------------------------------------------
  * Catalog sizes (vh_lint_size.c)

@@ -121,9 +121,11 @@ static void child_main(int fd, const vh_revision *const *revs, size_t from, size
 	for (i = from; i < n; i++) {
 		char *msg = NULL;
 		size_t len = 0;
-		FILE *f = open_memstream(&msg, &len);
+		FILE *f;
 
-		if (!f)
+		if (vh_lint_cache_has(revs[i])) /* the parent has it (see below) */
+			continue;
+		if (!(f = open_memstream(&msg, &len)))
 			_exit(3);
 		child_revision(f, revs[i], schema);
 		if (fclose(f) != 0 || put(out, msg, len) < 0 || fflush(out) != 0)
@@ -305,6 +307,10 @@ int vh_lint_renderer_next(vh_lint_renderer *z, size_t i, vh_lint_rendered *r)
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
+	/* A fleet rendered it once for every target (vh_lint_cache.c); the
+	 * child, forked with the same cache, skips it too. */
+	if (vh_lint_cache_get(r, z->revs[i]))
+		return 0;
 	if (z->pid == 0 && (rc = spawn(z, i)) < 0)
 		return rc;
 	if (read_full(z->fd, &len, sizeof(len)) == 0 && (buf = malloc(len ? len : 1)) &&
@@ -335,5 +341,19 @@ int vh_lint_renderer_next(vh_lint_renderer *z, size_t i, vh_lint_rendered *r)
 		rc = vh_error_set(VH_ERR_GENERIC, "%s", r->load_error);
 	free(r->load_error);
 	r->load_error = NULL;
+	return rc;
+}
+
+int vh_lint_render(vh_lint_rendered *r, const vh_revision *rev, const char *schema)
+{
+	vh_lint_renderer *z = vh_lint_renderer_new(&rev, 1, schema);
+	int rc;
+
+	if (!z) {
+		memset(r, 0, sizeof(*r));
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	}
+	rc = vh_lint_renderer_next(z, 0, r);
+	vh_lint_renderer_free(z);
 	return rc;
 }

@@ -95,6 +95,18 @@ static int retry_plan(run *r, int attempt, char **ids, size_t nids)
 				    "(another migration ran?); run the command again");
 	if ((rc = vh_tables_ensure(r->conn, &r->t)) < 0)
 		return rc;
+	/* The session's SETs were made inside the transaction the retry
+	 * rolled back (the prepared statements survive a rollback; they do
+	 * not): made again, or the plan runs with the server's search_path. */
+	if (r->session_set) {
+		char *set = vh_run__session_settings(r);
+
+		rc = set ? vh_db_exec(r->conn, "setting the run's settings again", set)
+			 : vh_error_set(VH_ERR_NOMEM, "out of memory");
+		free(set);
+		if (rc < 0)
+			return rc;
+	}
 	return 1;
 }
 
@@ -269,12 +281,7 @@ done:
 	free(step_ms);
 	if (r.conn && r.in_txn)
 		PQclear(PQexec(r.conn, "ROLLBACK"));
-	if (*r.hist_stmt && PQstatus(r.conn) == CONNECTION_OK) {
-		char sql[128];
-
-		snprintf(sql, sizeof(sql), "DEALLOCATE %s; DEALLOCATE %s", r.hist_stmt, r.ver_stmt);
-		PQclear(PQexec(r.conn, sql));
-	}
+	vh_run__unprepare_steps(&r);
 	{
 		int lrc = vh_lock_release(&r.lock, r.conn);
 

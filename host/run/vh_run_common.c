@@ -4,6 +4,7 @@
  * revision's transaction starts with. */
 #include "vh_run_int.h"
 
+#include <pg_query.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,22 +104,45 @@ int vh_run_read_current(vh_app *app, char ***ids, size_t **cur, size_t *n)
 	return rc;
 }
 
-/* The settings every revision's transaction starts with (vh_run_int.h). */
+/* The settings every revision's transaction starts with (vh_run_int.h).
+ * On a direct connection they are set once for the session instead
+ * (vh_run__session_settings, sent by vh_run__prepare_steps): three
+ * statements fewer per revision. Through a transaction pooler each
+ * transaction may land on another server process, so there they stay
+ * SET LOCAL in every revision's transaction, with the lease's fence. */
 int vh_run__settings(run *r)
 {
 	const char *fence = vh_lock_fence(&r->lock);
 
 	free(r->settings);
-	if (asprintf(&r->settings,
-		     "SET LOCAL search_path TO %s, public;\nSET LOCAL lock_timeout = %d;\n"
-		     "SET LOCAL statement_timeout = %d%s%s",
-		     r->t.schema, r->app->cfg->lock_timeout, r->app->cfg->statement_timeout,
-		     *fence ? ";\n" : "", fence) < 0) {
+	r->settings = NULL;
+	if (!r->lock.pooled) {
+		r->settings = strdup("");
+		r->nsettings = 0;
+	} else if (asprintf(&r->settings,
+			    "SET LOCAL search_path TO %s, public;\nSET LOCAL lock_timeout = %d;\n"
+			    "SET LOCAL statement_timeout = %d%s%s",
+			    r->t.schema, r->app->cfg->lock_timeout, r->app->cfg->statement_timeout,
+			    *fence ? ";\n" : "", fence) < 0) {
 		r->settings = NULL;
-		return vh_error_set(VH_ERR_NOMEM, "out of memory");
 	}
-	r->nsettings = *fence ? 4 : 3;
+	if (!r->settings)
+		return vh_error_set(VH_ERR_NOMEM, "out of memory");
+	if (r->lock.pooled)
+		r->nsettings = *fence ? 4 : 3;
 	return 0;
+}
+
+char *vh_run__session_settings(const run *r)
+{
+	char *sql;
+
+	if (asprintf(&sql,
+		     "SET search_path TO %s, public;\nSET lock_timeout = %d;\n"
+		     "SET statement_timeout = %d",
+		     r->t.schema, r->app->cfg->lock_timeout, r->app->cfg->statement_timeout) < 0)
+		return NULL;
+	return sql;
 }
 
 int vh_run_check_range(const vh_graph *g, const char *text, const char *what, int up,
@@ -140,4 +164,22 @@ int vh_run_check_range(const vh_graph *g, const char *text, const char *what, in
 					    up ? "newer" : "older", up ? o : n, up ? n : o);
 		}
 	return 0;
+}
+
+/* Statements in `sql` as the server splits a simple query, by PostgreSQL's
+ * own grammar (libpg_query), or its scanner when the grammar refuses the
+ * text; -1 when neither can tell. Only a failure needs it: the runner
+ * counts results to find the statement to blame (vh_ctx_set_deferred). */
+int vh_run__count_statements(const char *sql)
+{
+	PgQuerySplitResult sp = pg_query_split_with_parser(sql);
+	int n = sp.error ? -1 : sp.n_stmts;
+
+	pg_query_free_split_result(sp);
+	if (n < 0) {
+		sp = pg_query_split_with_scanner(sql);
+		n = sp.error ? -1 : sp.n_stmts;
+		pg_query_free_split_result(sp);
+	}
+	return n;
 }

@@ -18,8 +18,9 @@ typedef struct run {
 	vh_tables t;
 	int in_txn;   /* a plan-wide transaction is open (single/dry-run) */
 	vh_lock lock;        /* the migration lock, and whether a pooler is in use */
-	char *settings;      /* SET LOCAL search_path, lock_timeout, statement_timeout,
-			      * and the lease's fence through a transaction pooler */
+	char *settings;      /* through a transaction pooler: SET LOCAL search_path,
+			      * lock_timeout, statement_timeout and the lease's fence;
+			      * "" on a direct connection (set once per session) */
 	size_t nsettings;    /* statements in settings */
 	size_t nok;         /* results send_checked saw succeed before a failure */
 	const vh_plan *plan; /* the steps run (the first nrun of them), and the */
@@ -33,7 +34,8 @@ typedef struct run {
 	char tli[32];       /* and its timeline, for checking a reconnect */
 	char sqlstate[6];   /* the last failed step's SQLSTATE, "" when none */
 	char hist_stmt[40]; /* prepared statements (prepare_steps), "" until then */
-	char ver_stmt[40];
+	char ver_stmt[40];  /* a linear step's UPDATE and history row in one */
+	int session_set;    /* the settings were SET for the session (direct connection) */
 } run;
 
 
@@ -41,6 +43,18 @@ typedef struct run {
  * LOCALs every revision's transaction starts with, and the lease's fence
  * through a transaction pooler (vh_run_step.c). */
 int vh_run__settings(run *r);
+
+/* The settings as session-level SETs, for a direct connection; a new
+ * string, or NULL when out of memory (vh_run_common.c). */
+char *vh_run__session_settings(const run *r);
+
+/* Deallocates what vh_run__prepare_steps prepared and resets the session
+ * settings it made; best effort, at the end of a run (vh_run_step.c). */
+void vh_run__unprepare_steps(run *r);
+
+/* Statements in `sql` as the server would split it; -1 unknown
+ * (vh_run_common.c, libpg_query). */
+int vh_run__count_statements(const char *sql);
 
 /* Prepares the statements every step sends (vh_run_step.c). */
 int vh_run__prepare_steps(run *r);

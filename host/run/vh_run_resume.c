@@ -135,6 +135,7 @@ int vh_run__resume(run *r, vh_plan *plan, const vh_step *lost, const size_t *tar
 	/* Gone with the session: the prepared statements and a session lock
 	 * (a lease is a row, and survives on the new primary). */
 	r->hist_stmt[0] = r->ver_stmt[0] = '\0';
+	r->session_set = 0; /* a new session: its settings are the server's defaults */
 	if (r->lock.kind == VH_LOCK_SESSION)
 		r->lock.kind = VH_LOCK_NONE;
 	if ((rc = vh_run__reconnect(r->app, r->conn, r->sysid, r->tli)) < 0 || (rc = vh_lock_retake(&r->lock, r->app, r->conn)) < 0 ||

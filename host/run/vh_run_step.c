@@ -78,7 +78,9 @@ static void exit_report(void)
 	if (r && vh__running_step && PQstatus(r->conn) == CONNECTION_OK) {
 		snprintf(msg, sizeof(msg), "the revision called exit() during %s()", vh__running_dir);
 		if (!vh__running_nontx) {
-			PQclear(PQexec(r->conn, "ROLLBACK"));
+			/* (a deferred revision may not have opened it yet) */
+			if (PQtransactionStatus(r->conn) != PQTRANS_IDLE)
+				PQclear(PQexec(r->conn, "ROLLBACK"));
 			r->in_txn = 0;
 			if (vh_tables_ensure(r->conn, &r->t) < 0)
 				vh_error_clear();
@@ -166,34 +168,36 @@ static char *checked_sql(const char *stmt)
 	return out;
 }
 
-/* Prepares the two statements every step sends, the history row and the
- * linear version-table UPDATE, so the server parses and plans them once per
- * run instead of once per revision (for a small revision, that was most of
- * the server's work beyond the revision's own). Under the settings the
- * steps run with: a plan remembers the search_path it was made under and
- * is made again whenever it runs under another. The names are new for each
- * run, since `vhost test` runs several on one connection (run_online
+/* Prepares the two statements steps send, the history row alone and a
+ * linear step's version-table UPDATE with its history row in one
+ * statement, so the server parses and plans them once per run instead of
+ * once per revision (for a small revision, that was most of the server's
+ * work beyond the revision's own). On a direct connection the settings are
+ * set for the session first (vh_run__settings), and a plan remembers the
+ * search_path it was made under. The names are new for each run, since
+ * `vhost test` runs several on one connection (vh_run__unprepare_steps
  * deallocates them at the end). One round trip. */
 int vh_run__prepare_steps(run *r)
 {
 	static unsigned seq;
-	char *hist, *upd = NULL, *check = NULL, *sql = NULL;
+	char *hist, *step, *set = NULL, *sql = NULL;
 	int rc;
 
 	seq++;
 	snprintf(r->hist_stmt, sizeof(r->hist_stmt), "vh__history_row_%u", seq);
 	snprintf(r->ver_stmt, sizeof(r->ver_stmt), "vh__version_step_%u", seq);
 	hist = vh_history_prepare_sql(&r->t, r->hist_stmt);
-	if (asprintf(&upd, "UPDATE %s SET version_num = $1 WHERE %s.version_num = $2", r->t.vt,
-		     r->t.vt) < 0)
-		upd = NULL;
-	if (!hist || !(check = checked_sql(upd)) ||
-	    asprintf(&sql, "%s%s;\n%s;\nPREPARE %s (varchar, varchar) AS %s%s",
-		     r->in_txn ? "" : "BEGIN;\n", r->settings, hist, r->ver_stmt, check,
+	step = vh_history_step_prepare_sql(&r->t, r->ver_stmt);
+	if (!r->lock.pooled && !(set = vh_run__session_settings(r)))
+		goto nomem;
+	if (!hist || !step ||
+	    asprintf(&sql, "%s%s%s%s;\n%s;\n%s%s", set ? set : "", set ? ";\n" : "",
+		     r->in_txn ? "" : "BEGIN;\n", r->settings, hist, step,
 		     r->in_txn ? "" : ";\nCOMMIT") < 0)
 		sql = NULL;
-	free(upd);
-	free(check);
+nomem:
+	free(set);
+	free(step);
 	free(hist);
 	if (!sql)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
@@ -201,13 +205,31 @@ int vh_run__prepare_steps(run *r)
 	free(sql);
 	if (rc < 0)
 		r->hist_stmt[0] = r->ver_stmt[0] = '\0';
+	else
+		r->session_set = !r->lock.pooled;
 	return rc;
 }
 
-/* A step's version-table change, checked (checked_sql): the prepared
- * statement for the usual linear UPDATE, the statement itself for the
- * rarer DELETE, a plain INSERT (which cannot match a wrong number of
- * rows). New string, or NULL when out of memory. */
+void vh_run__unprepare_steps(run *r)
+{
+	char sql[160];
+
+	if (!r->conn || PQstatus(r->conn) != CONNECTION_OK)
+		return;
+	if (*r->hist_stmt) {
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s; DEALLOCATE %s", r->hist_stmt, r->ver_stmt);
+		PQclear(PQexec(r->conn, sql));
+	}
+	if (r->session_set)
+		PQclear(PQexec(r->conn, "RESET search_path; RESET lock_timeout; RESET statement_timeout"));
+	r->hist_stmt[0] = r->ver_stmt[0] = '\0';
+	r->session_set = 0;
+}
+
+/* A step's version-table change, checked (checked_sql): the UPDATE or
+ * DELETE itself (the usual linear UPDATE goes with the history row in one
+ * prepared statement instead, see finish_sql), a plain INSERT (which
+ * cannot match a wrong number of rows). New string, or NULL when out of memory. */
 static char *version_step_sql(run *r, const vh_vt_action *a)
 {
 	char *from, *to = NULL, *stmt = NULL, *sql = NULL;
@@ -220,11 +242,6 @@ static char *version_step_sql(run *r, const vh_vt_action *a)
 		to = vh_quote_literal(vh_graph_rev(r->g, a->to)->id);
 	if (!from || (a->kind == VH_VT_UPDATE && !to))
 		goto done;
-	if (a->kind == VH_VT_UPDATE && *r->ver_stmt) {
-		if (asprintf(&sql, "EXECUTE %s(%s, %s)", r->ver_stmt, to, from) < 0)
-			sql = NULL;
-		goto done;
-	}
 	if (a->kind == VH_VT_DELETE)
 		n = asprintf(&stmt, "DELETE FROM %s WHERE %s.version_num = %s", r->t.vt, r->t.vt,
 			     from);
@@ -260,27 +277,42 @@ static int append(char **buf, const char *piece)
  * checked in SQL, see checked_sql, so the server stops before the COMMIT
  * when one touched the wrong number of rows). */
 static int finish_sql(run *r, const vh_step *s, double ms, const char *sha, int commit,
-		      char **out)
+		      int server_ms, char **out, size_t *nout)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	vh_history_row row = {0};
 	char *sql = NULL, *piece;
 	size_t i;
-	int rc = 0;
+	int rc = 0, combined = 0;
 
 	*out = NULL;
+	vh_history_row_done(&row, rev, s->up, sha, ms);
+	row.server_ms = server_ms;
+	if (s->nactions == 1 && s->actions[0].kind == VH_VT_UPDATE && *r->ver_stmt) {
+		char *to = vh_quote_literal(vh_graph_rev(r->g, s->actions[0].to)->id);
+		char *from = vh_quote_literal(vh_graph_rev(r->g, s->actions[0].from)->id);
+
+		piece = to && from ? vh_history_step_execute_sql(&r->t, r->ver_stmt, to, from, &row)
+				   : NULL;
+		vh_free(to);
+		vh_free(from);
+		rc = append(&sql, piece);
+		free(piece);
+		combined = 1;
+		goto commit;
+	}
 	for (i = 0; i < s->nactions && rc == 0; i++) {
 		piece = version_step_sql(r, &s->actions[i]);
 		rc = append(&sql, piece);
 		free(piece);
 	}
-	vh_history_row_done(&row, rev, s->up, sha, ms);
 	if (rc == 0) {
 		piece = *r->hist_stmt ? vh_history_execute_sql(&r->t, r->hist_stmt, &row)
 				      : vh_history_insert_sql(&r->t, &row);
 		rc = append(&sql, piece);
 		free(piece);
 	}
+commit:
 	if (rc == 0 && commit)
 		rc = append(&sql, "COMMIT");
 	if (rc < 0) {
@@ -288,6 +320,8 @@ static int finish_sql(run *r, const vh_step *s, double ms, const char *sha, int 
 		return rc;
 	}
 	*out = sql;
+	if (nout) /* the statements: the combined one, or each action's and the history's */
+		*nout = (combined ? 1 : s->nactions + 1) + (commit ? 1 : 0);
 	return 0;
 }
 
@@ -320,10 +354,10 @@ static void record_failure(run *r, const vh_step *s, const char *sha, double ms,
 }
 
 /* Turns a revision's failure into the one-line message the user sees. */
-static int step_error(run *r, const vh_step *s, const vh_error_info *e)
+static int step_error(run *r, const vh_step *s, const vh_error_info *e, const char *detail)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
-	char stmt[240] = "", msg[1024], detail[512];
+	char stmt[240] = "", msg[1024];
 	/* a failing verify() is not a failing upgrade: say which it was */
 	const char *what = vh__failed_in_verify ? "verify() of upgrade" : s->up ? "upgrade" : "downgrade";
 
@@ -339,9 +373,6 @@ static int step_error(run *r, const vh_step *s, const vh_error_info *e)
 				    "command again once the server is back",
 				    what, rev->id, rev->path, msg,
 				    *stmt ? " in statement: " : "", stmt);
-	/* PostgreSQL's DETAIL names the offending row ("Key (user_id)=(7) is
-	 * not present ..."): what the operator needs to fix the data. */
-	vh_db_error_detail(r->conn, e->message, detail, sizeof(detail));
 	return vh_error_set(VH_ERR_GENERIC, "%s %s (%s) failed: %s%s%s%s%s%s%s",
 			    what, rev->id, rev->path, msg,
 			    *e->sqlstate ? " (SQLSTATE " : "", e->sqlstate, *e->sqlstate ? ")" : "",
@@ -358,6 +389,11 @@ static int call_revision(vh_plugin *p, const vh_step *s, const vh_revision *rev,
 	vh__running_nontx = (rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
 	vh__failed_in_verify = 0;
 	rc = s->up ? p->upgrade(ctx) : p->downgrade(ctx);
+	/* verify() checks what upgrade() did: that must have run (and a
+	 * failure of it must be reported as upgrade's, not verify's). */
+	if (rc == 0 && s->up && p->verify && vh_ctx_failed(ctx) == 0 &&
+	    vh_ctx_sync(ctx, NULL, 0, NULL, NULL, NULL) < 0)
+		rc = -1;
 	if (rc == 0 && s->up && p->verify) {
 		vh__running_dir = "verify";
 		vh__failed_in_verify = (rc = p->verify(ctx)) != 0;
@@ -371,36 +407,97 @@ static int call_revision(vh_plugin *p, const vh_step *s, const vh_revision *rev,
 	return rc;
 }
 
+static void prefetch_cb(void *r)
+{
+	prefetch_next(r);
+}
+
+/* The host's closing statements failed (`i` of `n`; the last is COMMIT
+ * when `commit`): the message names what vhost was doing, as send_checked
+ * does, and a division by zero is checked_sql's wrong row count. */
+static void tail_error(run *r, vh_ctx *ctx, size_t i, size_t n, int commit)
+{
+	const vh_error_info *e = vh_last_error(ctx);
+	const char *what = "recording the revision in the version table";
+	char *msg = NULL;
+	int lost = PQstatus(r->conn) != CONNECTION_OK;
+
+	if (strcmp(e->sqlstate, "22012") == 0 && !lost) {
+		if (asprintf(&msg,
+			     "%s: Online migration expected to match one row in '%s'; none or "
+			     "several found (another tool changed the version table?)",
+			     what, r->t.vt_display) < 0)
+			msg = NULL;
+	} else if (asprintf(&msg, "%s: %s%s%s%s%s", what,
+			    lost ? "lost the connection to the server: " : "", e->message,
+			    *e->sqlstate && !lost ? " (SQLSTATE " : "",
+			    lost ? "" : e->sqlstate, *e->sqlstate && !lost ? ")" : "") < 0) {
+		msg = NULL;
+	}
+	vh_ctx_set_error(ctx, msg ? msg : e->message, e->sqlstate,
+			 commit && i + 1 == n ? "COMMIT" : NULL);
+	free(msg);
+}
+
 /* One transactional attempt at a step. Returns 0, or the SDK/DB failure in
- * ctx (rc < 0). BEGIN and the settings travel with the revision's first
- * statement (the SDK's prelude) instead of costing a round trip of their
- * own: two round trips for a revision of one statement (it was four). */
+ * ctx (rc < 0). BEGIN and the settings go in front of the revision's
+ * statements (the SDK's prelude). A revision built against SDK ABI 1.3 or
+ * later has its statements deferred (vh_ctx_set_deferred): they, the
+ * version-table change, the history row and COMMIT go in one simple query,
+ * one round trip for the whole revision unless it asks the server
+ * something; older revisions send each statement as they run it, and the
+ * closing statements follow in one more. */
 static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, const char *sha,
 			double *ms)
 {
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	char *sql = NULL, *begin = NULL;
-	const char *stmt = NULL; /* the statement to blame: COMMIT, or none */
 	double t0 = vh_clock_ms();
-	int rc, failed;
+	int rc, failed, deferred = rev->abi_minor >= 3;
+	size_t ntail, bad;
 
-	if (asprintf(&begin, "%s%s", r->in_txn ? "" : "BEGIN;\n", r->settings) < 0)
+	if (asprintf(&begin, "%s%s", r->in_txn ? "" : *r->settings ? "BEGIN;\n" : "BEGIN",
+		     r->settings) < 0)
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	rc = vh_ctx_set_prelude(ctx, begin, r->nsettings + (r->in_txn ? 0 : 1), NULL, NULL);
+	if (!*begin) /* in a plan-wide transaction with the settings set once */
+		rc = 0;
+	else
+		rc = vh_ctx_set_prelude(ctx, begin, r->nsettings + (r->in_txn ? 0 : 1), NULL, NULL);
 	free(begin);
-	if (rc < 0)
+	if (rc < 0 || (deferred && vh_ctx_set_deferred(ctx, vh_run__count_statements) < 0))
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");
-	failed = call_revision(p, s, rev, ctx) != 0;
+	failed = call_revision(p, s, rev, ctx) != 0 || vh_ctx_failed(ctx);
 	*ms = vh_clock_ms() - t0;
 	/* Interrupted outside a statement: roll back rather than commit. */
 	if (!failed && vh_cancel_signal()) {
 		vh_ctx_set_error(ctx, "interrupted", "57014", NULL);
 		failed = 1;
 	}
-	/* A revision that ran nothing (or failed before its first statement)
-	 * still opens its transaction, so run_step's ROLLBACK finds one. */
-	if (vh_ctx_prelude_pending(ctx) && vh_ctx_flush_prelude(ctx) < 0)
+	/* A failed revision's deferred statements need not reach the server;
+	 * one that ran nothing (or failed before its first statement) still
+	 * opens its transaction, so run_step's ROLLBACK finds one. */
+	if (failed) {
+		vh_ctx_discard(ctx);
+		if (vh_ctx_prelude_pending(ctx) && vh_ctx_flush_prelude(ctx) < 0 &&
+		    !vh_ctx_prelude_failed(ctx))
+			failed = 1;
+	}
+	if (!failed) {
+		/* One round trip: what is still pending, the version table,
+		 * the history row and COMMIT; the next revision is loaded
+		 * while the server works (prefetch_next). */
+		if ((rc = finish_sql(r, s, *ms, sha, !r->in_txn, deferred, &sql, &ntail)) < 0)
+			return rc;
+		rc = vh_ctx_sync(ctx, sql, ntail, prefetch_cb, r, &bad);
+		free(sql);
+		if (rc == 0)
+			return 0;
+		if (bad != (size_t)-1 && !vh_ctx_prelude_failed(ctx)) {
+			tail_error(r, ctx, bad, ntail, !r->in_txn);
+			return VH_ERR_DB;
+		}
 		failed = 1;
+	}
 	if (vh_ctx_prelude_failed(ctx)) {
 		char *msg = NULL;
 
@@ -410,18 +507,7 @@ static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, con
 		free(msg);
 		return VH_ERR_DB;
 	}
-	if (failed)
-		return VH_ERR_GENERIC;
-	/* One round trip: version table, history row and COMMIT. */
-	if ((rc = finish_sql(r, s, *ms, sha, !r->in_txn, &sql)) < 0)
-		return rc;
-	rc = send_checked(r, sql, "recording the revision in the version table", 1);
-	if (rc < 0 && !r->in_txn && r->nok == s->nactions + 1)
-		stmt = "COMMIT"; /* all but the last statement went through */
-	if (rc < 0)
-		vh_ctx_set_error(ctx, vh_error_last(), vh_db_last_sqlstate(), stmt);
-	free(sql);
-	return rc;
+	return VH_ERR_GENERIC;
 }
 
 /* A non-transactional step: marked in progress first (so a kill leaves a
@@ -470,14 +556,14 @@ static int run_nontransactional(run *r, const vh_step *s, vh_plugin *p, vh_ctx *
 	}
 	rc = call_revision(p, s, rev, ctx);
 	*ms = vh_clock_ms() - t0;
-	if (!r->lock.pooled)
+	if (!r->lock.pooled && *r->settings)
 		PQclear(PQexec(r->conn, "RESET search_path; RESET lock_timeout; RESET statement_timeout"));
 	if (rc != 0) {
 		/* Keep the in-progress row's attention flag: part of it may have
 		 * run. The failure row says what happened. */
 		return VH_ERR_GENERIC;
 	}
-	if ((rc = finish_sql(r, s, *ms, sha, 0, &sql)) < 0)
+	if ((rc = finish_sql(r, s, *ms, sha, 0, 0, &sql, NULL)) < 0)
 		return rc;
 	/* The id as a literal: ids may hold quotes (tests/sh/test_security.sh). */
 	{
@@ -585,7 +671,7 @@ int vh_run__step(run *r, const vh_step *s)
 	const vh_revision *rev = vh_graph_rev(r->g, s->rev);
 	int nontx = (rev->flags & VH_REV_NONTRANSACTIONAL) != 0;
 	int attempt, rc = 0;
-	char sha[65] = "", label[256];
+	char sha[65] = "", label[256], detail[512];
 	vh_plugin p;
 	double ms = 0;
 
@@ -629,7 +715,12 @@ int vh_run__step(run *r, const vh_step *s)
 		}
 		e = vh_last_error(ctx);
 		snprintf(r->sqlstate, sizeof(r->sqlstate), "%s", e->sqlstate);
-		if (!nontx && !r->in_txn)
+		/* PostgreSQL's DETAIL and HINT ("Key (user_id)=(7) is not present
+		 * ..."), what the operator needs to fix the data: read before the
+		 * ROLLBACK below replaces the connection's last error. */
+		vh_db_error_detail(r->conn, e->message, detail, sizeof(detail));
+		/* (A failed COMMIT has ended the transaction already.) */
+		if (!nontx && !r->in_txn && PQtransactionStatus(r->conn) != PQTRANS_IDLE)
 			PQclear(PQexec(r->conn, "ROLLBACK"));
 		if (!nontx && !r->in_txn && strcmp(e->sqlstate, "55P03") == 0 && !vh_cancel_signal() &&
 		    attempt < r->app->cfg->lock_retries && PQstatus(r->conn) == CONNECTION_OK) {
@@ -653,7 +744,7 @@ int vh_run__step(run *r, const vh_step *s)
 		if (r->in_txn && !r->o->dry_run)
 			rollback_plan(r);
 		record_failure(r, s, sha, ms, e, 0);
-		step_error(r, s, e);
+		step_error(r, s, e, detail);
 		if (vh_cancel_signal() && !nontx)
 			interrupted(r, s);
 		else if (nontx)

@@ -327,12 +327,16 @@ static const char *os_user(void)
 /* `head` (which opens a parenthesis) followed by the row's values and ")". */
 static char *history_values_sql(const char *head, const vh_tables *t, const vh_history_row *r)
 {
-	char host[256] = "", dur[64] = "NULL", *buf;
+	char host[256] = "", dur[160] = "NULL", *buf;
 
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		host[0] = '\0';
 	if (r->duration_ms >= 0)
-		snprintf(dur, sizeof(dur), "%.3f", r->duration_ms);
+		snprintf(dur, sizeof(dur),
+			 r->server_ms ? "(%.3f + 1000 * extract(epoch FROM clock_timestamp() - "
+					"statement_timestamp()))::float8"
+				      : "%.3f",
+			 r->duration_ms);
 	if (!(buf = strdup(head)))
 		return NULL;
 	if (lit(&buf, r->revision, ", ") || lit(&buf, r->down_revision, ", ") ||
@@ -401,6 +405,34 @@ char *vh_history_execute_sql(const vh_tables *t, const char *name, const vh_hist
 	if (asprintf(&head, "EXECUTE %s(", name) < 0)
 		return NULL;
 	sql = history_values_sql(head, t, r);
+	free(head);
+	return sql;
+}
+
+char *vh_history_step_prepare_sql(const vh_tables *t, const char *name)
+{
+	char *sql;
+
+	if (asprintf(&sql,
+		     "PREPARE %s (varchar, varchar, varchar, text, text, text, text, text, text, "
+		     "text, text, text, double precision, boolean, text, text, text, text, jsonb) AS "
+		     "WITH vh_row AS (UPDATE %s SET version_num = $1 WHERE %s.version_num = $2 "
+		     "RETURNING 1), vh_hist AS (INSERT INTO %s (" VH__HISTORY_COLUMNS ") VALUES ($3, "
+		     "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)) "
+		     "SELECT 1 / (count(*) = 1)::int FROM vh_row",
+		     name, t->vt, t->vt, t->ht) < 0)
+		return NULL;
+	return sql;
+}
+
+char *vh_history_step_execute_sql(const vh_tables *t, const char *name, const char *to,
+				  const char *from, const vh_history_row *row)
+{
+	char *head, *sql;
+
+	if (asprintf(&head, "EXECUTE %s(%s, %s, ", name, to, from) < 0)
+		return NULL;
+	sql = history_values_sql(head, t, row);
 	free(head);
 	return sql;
 }

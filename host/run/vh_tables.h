@@ -73,6 +73,8 @@ typedef struct vh_history_row {
 	const char *statement;
 	double duration_ms;   /* < 0: NULL */
 	int attention;        /* needs an operator (interrupted non-transactional run) */
+	int server_ms;        /* add the server's time since the message arrived
+			       * (the revision's statements ran in the same one) */
 } vh_history_row;
 
 /* Fills *row for a step that ran (or, offline, will run) `rev` up or down
@@ -95,5 +97,15 @@ char *vh_history_insert_sql(const vh_tables *t, const vh_history_row *row);
  * frees, or NULL when out of memory. */
 char *vh_history_prepare_sql(const vh_tables *t, const char *name);
 char *vh_history_execute_sql(const vh_tables *t, const char *name, const vh_history_row *row);
+
+/* A linear step's whole bookkeeping as one prepared statement: the
+ * version-table UPDATE from $2 to $1 and the history row ($3...), failing
+ * with a division by zero (SQLSTATE 22012) unless the UPDATE touched
+ * exactly one row, Alembic's online rule. vh_history_step_execute_sql
+ * gives "EXECUTE <name>(to, from, <the row's values>)"; `to` and `from`
+ * are quoted literals. Strings as above. */
+char *vh_history_step_prepare_sql(const vh_tables *t, const char *name);
+char *vh_history_step_execute_sql(const vh_tables *t, const char *name, const char *to,
+				  const char *from, const vh_history_row *row);
 
 #endif

@@ -67,6 +67,8 @@ void vh_ctx_free(vh_ctx *ctx)
 	vh__err_release(ctx->err_statement);
 	vh_buf__dispose(&ctx->script);
 	free(ctx->prelude);
+	vh_buf__dispose(&ctx->pending);
+	free(ctx->piece_off);
 	free(ctx);
 }
 

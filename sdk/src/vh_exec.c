@@ -35,7 +35,7 @@ static char *vh__trimmed(const char *s)
 
 /* Records a failure of the connection itself (none, broken, or no result):
  * libpq's message and SQLSTATE 08006. Returns VH_EDB. */
-static int vh__conn_fail(vh_ctx *ctx, const char *sql)
+int vh_exec__conn_fail(vh_ctx *ctx, const char *sql)
 {
 	char *msg = vh__trimmed(PQerrorMessage(ctx->conn));
 	int error;
@@ -51,7 +51,7 @@ static int vh__conn_fail(vh_ctx *ctx, const char *sql)
  * its SQLSTATE and the statement. A result without fields (libpq's own
  * failures) falls back to the whole message, and to 08006 when the
  * connection has gone. Returns VH_EDB. */
-static int vh__result_fail(vh_ctx *ctx, const PGresult *res, const char *sql)
+int vh_exec__result_fail(vh_ctx *ctx, const PGresult *res, const char *sql)
 {
 	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -78,7 +78,7 @@ static int vh__result_fail(vh_ctx *ctx, const PGresult *res, const char *sql)
  * ended here (aborted when it reads from us, drained when it writes to us)
  * before the error is reported; the transaction is then in error, which is
  * what a failed revision leaves anyway. */
-static int vh__copy_fail(vh_ctx *ctx, PGresult *res, const char *sql)
+int vh_exec__copy_fail(vh_ctx *ctx, PGresult *res, const char *sql)
 {
 	ExecStatusType st = PQresultStatus(res);
 	PGresult *r;
@@ -98,126 +98,6 @@ static int vh__copy_fail(vh_ctx *ctx, PGresult *res, const char *sql)
 			    "with libpq's PQputCopyData()/PQgetCopyData()");
 }
 
-/* ---------------------------------------------------------------------
- * The host's prelude (see vh_ctx_set_prelude in vh_sdk_host.h)
- * --------------------------------------------------------------------- */
-
-/* Records `res` (a failed prelude statement, or NULL for a lost
- * connection) as the prelude's failure. Returns VH_EDB. */
-static int vh__prelude_fail(vh_ctx *ctx, const PGresult *res, const char *prelude)
-{
-	ctx->prelude_failed = 1;
-	return res ? vh__result_fail(ctx, res, prelude) : vh__conn_fail(ctx, prelude);
-}
-
-static int vh__run_prelude(vh_ctx *ctx, const char *sql, PGresult **out);
-
-/* The first result of "prelude; sql" was an error. Either the server
- * rejected the whole text before running any of it (a syntax or encoding
- * error, most likely in the revision's part), or the prelude's first
- * statement failed. Sending the prelude alone tells which: it succeeds
- * only in the first case, and then `first` is the revision's error. In the
- * second the transaction is aborted and the resend fails with 25P02, so
- * `first` is the prelude's. Takes `first` and `prelude`. Returns VH_EDB. */
-static int vh__prelude_rejected(vh_ctx *ctx, PGresult *first, char *prelude,
-				const char *sql)
-{
-	char *copy = strdup(prelude); /* the resend frees `prelude` */
-	PGresult *none;
-	int error;
-
-	ctx->prelude = prelude;
-	if (vh__run_prelude(ctx, NULL, &none) == 0)
-		error = vh__result_fail(ctx, first, sql);
-	else if (strcmp(ctx->err_sqlstate, "25P02") == 0)
-		error = vh__prelude_fail(ctx, first, copy);
-	else
-		error = VH_EDB; /* the resend's own failure is in the slot */
-	free(copy);
-	PQclear(first);
-	return error;
-}
-
-/* Sends the pending prelude followed by `sql` (NULL: the prelude alone) as
- * one simple query. The first prelude_n results are the prelude's and go
- * through the host's check; the last of the others is the revision's,
- * returned in *out as vh__run does (NULL when `sql` held no statement).
- * The prelude is consumed whatever happens. Returns 0 or VH_EDB. */
-static int vh__run_prelude(vh_ctx *ctx, const char *sql, PGresult **out)
-{
-	char *prelude = ctx->prelude, *text = prelude;
-	PGresult *res, *last = NULL, *first_fail = NULL;
-	size_t i, npre = ctx->prelude_n;
-	int error = 0;
-
-	*out = NULL;
-	ctx->prelude = NULL;
-	if (sql && asprintf(&text, "%s;\n%s", prelude, sql) < 0) {
-		free(prelude);
-		return vh_ctx__fail(ctx, VH_ENOMEM, NULL, sql, "out of memory");
-	}
-	if (PQstatus(ctx->conn) != CONNECTION_OK || !PQsendQuery(ctx->conn, text))
-		error = vh__prelude_fail(ctx, NULL, prelude);
-	for (i = 0; error == 0 && (res = PQgetResult(ctx->conn)) != NULL; i++) {
-		ExecStatusType st = PQresultStatus(res);
-		int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
-			 st == PGRES_EMPTY_QUERY;
-
-		if (i < npre && ok) {
-			if (ctx->prelude_check &&
-			    ctx->prelude_check(ctx->prelude_user, ctx, i, res) != 0) {
-				ctx->prelude_failed = 1;
-				error = VH_EDB;
-			}
-		} else if (i < npre && i == 0 && sql && PQstatus(ctx->conn) == CONNECTION_OK) {
-			first_fail = res;
-			res = NULL;
-			error = VH_EDB;
-		} else if (i < npre) {
-			error = vh__prelude_fail(ctx, res, prelude);
-		} else if (ok) {
-			PQclear(last);
-			last = res;
-			res = NULL;
-		} else if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
-			error = vh__copy_fail(ctx, res, sql); /* drains the rest */
-			res = NULL;
-		} else {
-			error = vh__result_fail(ctx, res, sql);
-		}
-		PQclear(res);
-	}
-	/* After an error the server runs nothing more; drain what is left. */
-	while ((res = PQgetResult(ctx->conn)) != NULL)
-		PQclear(res);
-	if (text != prelude)
-		free(text);
-	if (first_fail)
-		return vh__prelude_rejected(ctx, first_fail, prelude, sql);
-	free(prelude);
-	if (error == 0 && sql && PQstatus(ctx->conn) != CONNECTION_OK)
-		error = vh__conn_fail(ctx, sql);
-	if (error < 0) {
-		PQclear(last);
-		return error;
-	}
-	if (sql)
-		ctx->statements++;
-	*out = last;
-	return 0;
-}
-
-/* Sends the pending prelude alone; see vh_sdk_host.h. Lives here rather
- * than in vh_ctx.c so that the context never calls back into running. */
-int vh_ctx_flush_prelude(vh_ctx *ctx)
-{
-	PGresult *none;
-
-	if (!ctx || !ctx->prelude)
-		return 0;
-	return vh__run_prelude(ctx, NULL, &none);
-}
-
 /* The host's connection, borrowed. Offline there is none: the call is
  * remembered so the host can refuse to print a script that would be missing
  * whatever the revision meant to do with it. */
@@ -233,8 +113,9 @@ PGconn *vh_conn(vh_ctx *ctx)
 	 * prelude. A failure is in the slot and vh_ctx_prelude_failed(); the
 	 * transaction is then aborted, so whatever the revision runs fails
 	 * and the host reports the prelude's error. */
-	if (ctx->prelude)
-		vh_ctx_flush_prelude(ctx);
+	if (!ctx->failed && vh_ctx_pending(ctx))
+		vh_batch__send(ctx, 1, NULL, -1, NULL, NULL, NULL, NULL);
+	ctx->deferred = 0; /* from here the revision may send on its own */
 	return ctx->conn;
 }
 
@@ -253,13 +134,20 @@ static int vh__run(vh_ctx *ctx, const char *sql, PGresult **out)
 	ExecStatusType st;
 
 	*out = NULL;
-	if (ctx->prelude)
-		return vh__run_prelude(ctx, sql, out);
+	if (ctx->failed) /* a deferred statement failed: the transaction is aborted */
+		return VH_EDB;
+	if (vh_ctx_pending(ctx)) {
+		int error = vh_batch__send(ctx, 1, sql, -1, NULL, NULL, out, NULL);
+
+		if (error == 0)
+			ctx->statements++;
+		return error;
+	}
 	if (PQstatus(ctx->conn) != CONNECTION_OK)
-		return vh__conn_fail(ctx, sql);
+		return vh_exec__conn_fail(ctx, sql);
 	res = PQexec(ctx->conn, sql);
 	if (!res)
-		return vh__conn_fail(ctx, sql);
+		return vh_exec__conn_fail(ctx, sql);
 	st = PQresultStatus(res);
 	switch (st) {
 	case PGRES_COMMAND_OK:
@@ -271,9 +159,9 @@ static int vh__run(vh_ctx *ctx, const char *sql, PGresult **out)
 	case PGRES_COPY_IN:
 	case PGRES_COPY_OUT:
 	case PGRES_COPY_BOTH:
-		return vh__copy_fail(ctx, res, sql);
+		return vh_exec__copy_fail(ctx, res, sql);
 	default: {
-		int error = vh__result_fail(ctx, res, sql);
+		int error = vh_exec__result_fail(ctx, res, sql);
 
 		PQclear(res);
 		return error;
@@ -303,6 +191,8 @@ int vh_exec(vh_ctx *ctx, const char *sql)
 			ctx->statements++;
 		return 0;
 	}
+	if (ctx->deferred)
+		return ctx->failed ? VH_EDB : vh_batch__defer(ctx, sql);
 	if ((error = vh__run(ctx, sql, &res)) < 0)
 		return error;
 	PQclear(res);

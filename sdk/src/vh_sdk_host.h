@@ -88,9 +88,53 @@ int vh_ctx_prelude_pending(const vh_ctx *ctx);
  * the error is in vh_last_error(). */
 int vh_ctx_prelude_failed(const vh_ctx *ctx);
 
-/* Sends a pending prelude on its own. Returns 0 (also when none is
+/* Sends a pending prelude on its own (deferred statements stay pending). Returns 0 (also when none is
  * pending), or VH_EDB when it failed, with the error in the slot. */
 int vh_ctx_flush_prelude(vh_ctx *ctx);
+
+/* ---------------------------------------------------------------------
+ * Deferred statements: a revision's whole transaction in one round trip
+ * --------------------------------------------------------------------- */
+
+/* Counts the statements in `sql` the way the server splits a simple query
+ * (the host passes libpg_query's splitter); -1 when it cannot tell. */
+typedef int (*vh_count_fn)(const char *sql);
+
+/* Online, for a revision built against SDK ABI 1.3 or later (whose header
+ * says vh_exec may report an error at the next sync point): vh_exec and
+ * vh_execf keep their statements instead of sending them. They go to the
+ * server, after the prelude, at the next sync point: a query helper (which
+ * needs an answer), vh_conn() (which also ends deferring for the context,
+ * since the revision then talks to libpq itself), or the host's
+ * vh_ctx_sync() with its closing statements. When the server refuses one,
+ * the slot names the failing statement (by the error's position, or by
+ * counting results with `count`), and the context is failed
+ * (vh_ctx_failed): later calls return VH_EDB without sending anything, as
+ * the server's aborted transaction would refuse them. Returns 0 or
+ * VH_EINVAL (offline). */
+int vh_ctx_set_deferred(vh_ctx *ctx, vh_count_fn count);
+
+/* 1 once a sync point of a deferred context failed, else 0. */
+int vh_ctx_failed(const vh_ctx *ctx);
+
+/* 1 while a prelude or deferred statements wait to be sent, else 0. */
+int vh_ctx_pending(const vh_ctx *ctx);
+
+/* Drops the deferred statements not yet sent (a revision that failed
+ * before its sync point: nothing of it needs to reach the server). The
+ * prelude stays pending. */
+void vh_ctx_discard(vh_ctx *ctx);
+
+/* The host's sync point: sends the prelude, the deferred statements and
+ * `tail` (the host's `ntail` statements, NULL for none) as one simple
+ * query, calls `wait(user)` (may be NULL) once it is sent, so the client's
+ * next work overlaps the server's, and reads every result. Returns 0, or
+ * VH_EDB with the failure in the slot (the prelude's when
+ * vh_ctx_prelude_failed); *tail_failed (may be NULL) is then the index of
+ * the failing statement of `tail`, or (size_t)-1 when it was not one of
+ * them. Without a tail and with nothing pending, sends nothing. */
+int vh_ctx_sync(vh_ctx *ctx, const char *tail, size_t ntail, void (*wait)(void *), void *user,
+		size_t *tail_failed);
 
 /* Quoting shared by the SDK's %I/%L and the host's own SQL. Both return a
  * new string the caller frees with vh_free(), or NULL on out of memory.

@@ -9,52 +9,9 @@
 #include <unistd.h>
 
 #include "vh_sdk_host.h"
-#include "vh_test.h"
 
-static PGconn *conn;
-static FILE *trace;
-
-static int suite_init(void)
-{
-	conn = vh_test_connect(vh_test_createdb("sdk_prelude_db"));
-	trace = tmpfile();
-	if (!conn || !trace)
-		return -1;
-	PQtrace(conn, trace);
-	PQsetTraceFlags(conn, PQTRACE_SUPPRESS_TIMESTAMPS);
-	return vh_test_exec(conn, "CREATE TABLE p (x int)");
-}
-
-static int suite_clean(void)
-{
-	PQuntrace(conn);
-	fclose(trace);
-	PQfinish(conn);
-	return 0;
-}
-
-/* Query messages sent since the last call: one per round trip. */
-static int queries_sent(void)
-{
-	char line[4096];
-	int n = 0;
-
-	fflush(trace);
-	rewind(trace);
-	while (fgets(line, sizeof(line), trace))
-		if (strncmp(line, "F\t", 2) == 0 && strstr(line, "\tQuery\t"))
-			n++;
-	fflush(trace);
-	if (ftruncate(fileno(trace), 0) != 0)
-		n = -1;
-	rewind(trace);
-	return n;
-}
-
-static char *value(const char *sql)
-{
-	return vh_test_value(conn, sql);
-}
+#define SDK_TRACE_DB "sdk_prelude_db"
+#include "sdk_trace.h"
 
 /* The prelude and the revision's statement share one round trip; the
  * revision gets its own result, not the prelude's. */

@@ -264,7 +264,7 @@ static unsigned char *find_desc(unsigned char *b, size_t n)
 			return b + i;
 	abort();
 }
-static void minor_3(unsigned char *b, size_t *n) { find_desc(b, *n)[6] = 3; }
+static void minor_next(unsigned char *b, size_t *n) { find_desc(b, *n)[6] = VH_SDK_ABI_MINOR + 1; }
 static void major_2(unsigned char *b, size_t *n)
 {
 	unsigned char *d = find_desc(b, *n);
@@ -286,10 +286,10 @@ static void unterminated(unsigned char *b, size_t *n)
 
 static void test_meta_abi(void)
 {
-	meta_fails(mutant(LINEAR2, minor_3),
-		   "incompatible SDK ABI 1.3, this vhost supports 1.0..1.2; rebuild it against vhost SDK 1.x");
+	meta_fails(mutant(LINEAR2, minor_next),
+		   "incompatible SDK ABI 1.4, this vhost supports 1.0..1.3; rebuild it against vhost SDK 1.x");
 	meta_fails(mutant(LINEAR2, major_2),
-		   "incompatible SDK ABI 2.0, this vhost supports 1.0..1.2; rebuild it against vhost SDK 1.x");
+		   "incompatible SDK ABI 2.0, this vhost supports 1.0..1.3; rebuild it against vhost SDK 1.x");
 	meta_fails(mutant(LINEAR2, bad_magic),
 		   "bad ABI descriptor vh_revision_abi_data (magic 0x76686f00); "
 		   "rebuild it against vhost SDK 1.x");
@@ -410,7 +410,7 @@ static void test_scan_bad_sets(void)
 	scan_fails(FIX "/bad_noabi", FIX "/bad_noabi/c0ffee000001_noabi.so: missing ABI descriptor "
 		   "vh_revision_abi_data (built without VHOST_REVISION?)");
 	scan_fails(FIX "/bad_abi", FIX "/bad_abi/c0ffee000002_abi99.so: incompatible SDK ABI 99.0, "
-		   "this vhost supports 1.0..1.2; rebuild it against vhost SDK 1.x");
+		   "this vhost supports 1.0..1.3; rebuild it against vhost SDK 1.x");
 	scan_fails(FIX "/bad_noupgrade", FIX "/bad_noupgrade/c0ffee000003_noupgrade.so: missing "
 		   "upgrade() (every revision exports upgrade and downgrade)");
 	scan_fails(FIX "/bad_id_chars", FIX "/bad_id_chars/bad_chars.so: Character(s) '-' not "
@@ -477,7 +477,7 @@ static void test_list(void)
 	CU_ASSERT_STRING_EQUAL(paths[0], want);
 	CU_ASSERT_PTR_NULL(revs[1].id);
 	snprintf(want, sizeof(want), "%s/c0ffee000002_abi99.so: incompatible SDK ABI 99.0, "
-		 "this vhost supports 1.0..1.2; rebuild it against vhost SDK 1.x", dir);
+		 "this vhost supports 1.0..1.3; rebuild it against vhost SDK 1.x", dir);
 	CU_ASSERT_STRING_EQUAL(errors[1], want);
 	for (i = 0; i < n; i++) {
 		vh_revision_clear(&revs[i]);
@@ -629,7 +629,7 @@ static void test_open_fails(void)
 
 	open_fails(FIX "/bad_abi/c0ffee000002_abi99.so", "c0ffee000002",
 		   FIX "/bad_abi/c0ffee000002_abi99.so: incompatible SDK ABI 99.0, this vhost "
-		   "supports 1.0..1.2; rebuild it against vhost SDK 1.x");
+		   "supports 1.0..1.3; rebuild it against vhost SDK 1.x");
 	open_fails(FIX "/bad_noabi/c0ffee000001_noabi.so", "c0ffee000001",
 		   FIX "/bad_noabi/c0ffee000001_noabi.so: missing ABI function vh_revision_abi() "
 		   "(built without VHOST_REVISION?): ");

@@ -45,7 +45,8 @@ extern "C" {
  * added. The host refuses plugins of another major, or of a newer minor than
  * its own. */
 #define VH_SDK_ABI_MAJOR 1
-#define VH_SDK_ABI_MINOR 2 /* 1: VHOST_LINT_IGNORE; 2: VHOST_BRANCH_LABELS, VHOST_DEPENDS_ON, vh_xarg */
+#define VH_SDK_ABI_MINOR 3 /* 1: VHOST_LINT_IGNORE; 2: VHOST_BRANCH_LABELS, VHOST_DEPENDS_ON, vh_xarg;
+                            * 3: vh_exec may report a server error at the next sync point */
 
 #define VH_SDK_VERSION "0.1.0"
 
@@ -185,9 +186,24 @@ typedef struct vh_abi_desc {
  * --------------------------------------------------------------------- */
 
 /* Runs `sql`, which may hold several statements separated by semicolons.
- * Online, it is sent to the server at once; offline it is recorded for the
- * script. Returns 0, or VH_EDB with the server's message, SQLSTATE and the
- * statement kept for vh_last_error(). `sql` stays the caller's. */
+ * Offline it is recorded for the script. Online, in a transactional
+ * revision, the host sends it later (ABI 1.3): the revision's statements,
+ * the host's BEGIN and settings before them and its version-table change,
+ * history row and COMMIT after them travel in one round trip, when the
+ * revision returns or at the next sync point before that: a query helper
+ * (vh_query_value, vh_query_int), which needs an answer, or vh_conn().
+ * So a 0 from vh_exec means the text was accepted for sending; a server
+ * error (message, SQLSTATE, the failing statement) is returned by the next
+ * sync point, or reported by the host, which then rolls the revision back.
+ * After a deferred statement failed, every later call returns VH_EDB
+ * without sending anything, and the revision fails. A revision that must
+ * react to one statement's failure (SAVEPOINT, then ROLLBACK TO SAVEPOINT)
+ * runs that statement through vh_query_value (e.g. "...; SELECT 1"), whose
+ * own failure is returned to it as before.
+ * Non-transactional revisions, and revisions built against ABI 1.2 or
+ * earlier, send each text at once. Returns 0, or VH_EDB with the server's
+ * message, SQLSTATE and the statement kept for vh_last_error(). `sql`
+ * stays the caller's. */
 int vh_exec(vh_ctx *ctx, const char *sql);
 
 /* Like vh_exec, with the statement built from `fmt` in the manner of
