@@ -59,34 +59,36 @@ until_true() {
   return 1
 }
 
+# pair NAME ENV SQL ARGS...: run NAME_a (with ENV) until SQL answers t, then
+# NAME_b (without it), both with ARGS; their exit codes in RCS ("a b").
+pair() {
+  local name=$1 env=$2 sql=$3 a b rca=0 rcb=0
+  shift 3
+  bg "${name}_a" "$env" -- "$@"
+  a=$BGPID
+  until_true "$sql"
+  bg "${name}_b" -- "$@"
+  b=$BGPID
+  wait "$a" || rca=$?
+  wait "$b" || rcb=$?
+  RCS="$rca $rcb"
+}
+
 # ---- 1. a non-transactional revision outlasts the lease ---------------------------
 NX=(--plugin-dir "$VHOST_FIXTURE_DIR/rely_nontx" --schema lease_nx)
-bg nx_a RELY_NONTX_SLEEP_MS=7000 -- "${NX[@]}" upgrade head
-A=$BGPID
-until_true "SELECT to_regclass('lease_nx.rely_n_a') IS NOT NULL"
-bg nx_b -- "${NX[@]}" upgrade head
-B=$BGPID
-rca=0 rcb=0
-wait "$A" || rca=$?
-wait "$B" || rcb=$?
-vh_t_eq "non-transactional revision of 7 s, lease 2 s, a run waiting: both exit 0" \
-  "0 0" "$rca $rcb"
+pair nx RELY_NONTX_SLEEP_MS=7000 "SELECT to_regclass('lease_nx.rely_n_a') IS NOT NULL" \
+  "${NX[@]}" upgrade head
+vh_t_eq "non-transactional revision of 7 s, lease 2 s, a run waiting: both exit 0" "0 0" "$RCS"
 vh_t_eq "... each revision applied once" \
   "4e0a00000001:1 4e0a00000002:1 4e0a00000003:1" "$(applied lease_nx)"
 vh_t_check "... the second run waited for the first" grep -q "Waiting for another migrator" "$VH_T_TMP/nx_b.err"
 
 # ---- 2. transactional revisions outlast the lease ----------------------------------
 SL=(--plugin-dir "$VHOST_FIXTURE_DIR/rely_sleep" --schema lease_tx)
-bg tx_a RELY_SLEEP_MS=1800 -- "${SL[@]}" upgrade 51ee90000003
-A=$BGPID
-until_true "SELECT to_regclass('lease_tx.vhost_lock') IS NOT NULL AND EXISTS (SELECT FROM lease_tx.vhost_lock)"
-bg tx_b -- "${SL[@]}" upgrade 51ee90000003
-B=$BGPID
-rca=0 rcb=0
-wait "$A" || rca=$?
-wait "$B" || rcb=$?
-vh_t_eq "transactional revisions of about 4 s, lease 2 s, a run waiting: both exit 0" \
-  "0 0" "$rca $rcb"
+pair tx RELY_SLEEP_MS=1800 \
+  "SELECT to_regclass('lease_tx.vhost_lock') IS NOT NULL AND EXISTS (SELECT FROM lease_tx.vhost_lock)" \
+  "${SL[@]}" upgrade 51ee90000003
+vh_t_eq "transactional revisions of about 4 s, lease 2 s, a run waiting: both exit 0" "0 0" "$RCS"
 vh_t_eq "... each revision applied once" \
   "51ee90000001:1 51ee90000002:1 51ee90000003:1" "$(applied lease_tx)"
 vh_t_check "... the first run ran them all" \
