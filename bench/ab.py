@@ -29,22 +29,16 @@ import sys
 import gen
 import measure
 import report
+from bench import psql_admin as admin
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DB = "bench_ab"
 VT = gen.VERSION_TABLE
 
 
-def admin(db, sql):
-    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql],
-                   check=True, stdout=subprocess.DEVNULL)
-
-
 def state(db):
-    r = subprocess.run(["psql", "-X", "-At", "-d", db, "-c",
-                        "SELECT string_agg(version_num, ',') FROM %s" % VT],
-                       capture_output=True, text=True)
-    return r.stdout.strip() if r.returncode == 0 else None
+    """The version table's rows, comma-separated ("" at base)."""
+    return admin(db, "SELECT coalesce(string_agg(version_num, ','), '') FROM %s" % VT)
 
 
 def fresh_db(with_version_table):
@@ -140,7 +134,7 @@ def main():
                 down = timed(argv + [os.path.join(top, "sql", "downgrade.sql")], "psql downgrade")
             else:
                 down = timed(vh + ["downgrade", "base"], tool + " downgrade base")
-            if state(DB) not in ("", None):
+            if state(DB) != "":
                 raise SystemExit("bench/ab: %s left %r after downgrade base" % (tool, state(DB)))
             if rnd:
                 times[(tool, "up")].append(up)
