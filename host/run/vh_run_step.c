@@ -490,6 +490,9 @@ static int attempt_step(run *r, const vh_step *s, vh_plugin *p, vh_ctx *ctx, con
 			return rc;
 		rc = vh_ctx_sync(ctx, sql, ntail, prefetch_cb, r, &bad);
 		free(sql);
+		/* What the progress line shows: the revision until the server
+		 * answered, not only the client's part before the batch went. */
+		*ms = vh_clock_ms() - t0;
 		if (rc == 0)
 			return 0;
 		if (bad != (size_t)-1 && !vh_ctx_prelude_failed(ctx)) {
