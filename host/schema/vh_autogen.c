@@ -15,6 +15,8 @@
 #include "vh_introspect.h"
 #include "vh_inventory.h"
 #include "vh_model.h"
+#include "vh_model_run.h"
+#include "vh_introspect_nsp_acl.h"
 #include "vh_tables.h"
 
 /* ---------------------------------------------------------------------
@@ -75,7 +77,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	vh_model m;
 	vh_autogen_ext ext = {0};
 	PQnoticeReceiver prev;
-	int rc, open = 0;
+	int rc, open = 0, schema_acl = 0;
 
 	*up = *down = NULL;
 	if ((rc = vh_model_read(&m, model_path)) < 0)
@@ -103,19 +105,8 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	    (rc = vh_autogen_ext_prepare(&ext, conn, schema, scratch)) < 0)
 		goto done;
 	prev = PQsetNoticeReceiver(conn, vh_autogen_ext_notice, &ext);
-	res = PQexec(conn, m.text);
+	rc = vh_model_run(conn, &m, model_path, schema, scratch, &schema_acl);
 	PQsetNoticeReceiver(conn, prev, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK &&
-	    PQresultStatus(res) != PGRES_EMPTY_QUERY) {
-		const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-
-		rc = vh_error_set(VH_ERR_GENERIC, "model %s: %s",
-				  vh_model_where(&m, res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION)
-						      : NULL),
-				  vh_db_oneline(msg ? msg : PQerrorMessage(conn)));
-	}
-	PQclear(res);
-	res = NULL;
 	if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
 		/* A COMMIT in the model made the scratch schema permanent, and
 		 * the extensions moved into it: those go back first. */
@@ -146,7 +137,11 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	}
 	PQclear(res);
 	res = NULL;
+	/* The schema's own privileges and defaults, both sides under the
+	 * target's name (vh_model_run left the target's as they were). */
 	if ((rc = vh_introspect(&want, conn, scratch, exclude)) < 0 ||
+	    (rc = vh_nsp_acl_add(db, conn, schema, schema, schema_acl)) < 0 ||
+	    (rc = vh_nsp_acl_add(want, conn, scratch, schema, schema_acl)) < 0 ||
 	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0 ||
 	    (rc = vh_deps_read(&dwant, conn, scratch)) < 0 ||
 	    (rc = vh_schemas_add(db, want, conn, schemas, scratch, schema, ext.schemas,

@@ -43,6 +43,8 @@ static vh_op *push(vh_diff *d, const vh_op *src, char *sql, char *detail, int *o
 			 sql ? sql : strdup(src->sql), src->review);
 	if (!op || (src->detail && !op->detail))
 		*oom = 1;
+	else
+		op->target_fmt = src->target_fmt;
 	return op;
 }
 

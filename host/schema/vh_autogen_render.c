@@ -174,9 +174,16 @@ static char *render_body(const vh_diff *d, const char *source, const char *direc
 		put_comment(&b, note ? note : what);
 		free(note);
 		free(what);
-		put(&b, "\tif ((rc = vh_exec(ctx, ");
-		put_literal(&b, op->sql, "\t\t\t  ");
-		put(&b, ")) != 0)\n\t\treturn rc;\n");
+		if (op->target_fmt) {
+			/* The schema it runs in, not the one it was generated on. */
+			put(&b, "\tif ((rc = vh_execf(ctx, ");
+			put_literal(&b, op->sql, "\t\t\t   ");
+			put(&b, ", vh_schema(ctx))) != 0)\n\t\treturn rc;\n");
+		} else {
+			put(&b, "\tif ((rc = vh_exec(ctx, ");
+			put_literal(&b, op->sql, "\t\t\t  ");
+			put(&b, ")) != 0)\n\t\treturn rc;\n");
+		}
 	}
 	put(&b, "\treturn 0;");
 	if (b.oom) {

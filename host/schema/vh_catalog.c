@@ -203,6 +203,20 @@ void vh_catalog_free(vh_catalog *cat)
 	free(cat);
 }
 
+void vh_catalog_drop_kind(vh_catalog *cat, const char *kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; cat && i < cat->n; i++) {
+		if (strcmp(cat->v[i].kind, kind) == 0)
+			free((char *)cat->v[i].kind);
+		else
+			cat->v[n++] = cat->v[i];
+	}
+	if (cat)
+		cat->n = n;
+}
+
 size_t vh_catalog_count(const vh_catalog *cat)
 {
 	return cat ? cat->n : 0;

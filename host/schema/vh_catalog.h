@@ -22,8 +22,9 @@
  * routines, types; default privileges), publications holding the schema's
  * tables, event triggers, rules, extended statistics, collations,
  * operators, text search configurations, conversions, and comments on all
- * of these. Not covered: ownership, statistics targets, privileges on the
- * schema itself. Column order is not
+ * of these, and the privileges on the schema itself (but its owner's and
+ * those of the role connected). Not covered: ownership, statistics
+ * targets, the schema's own comment. Column order is not
  * compared: drop-and-re-add moves a column to the end, and nothing but
  * SELECT * can tell. */
 #ifndef VH_CATALOG_H
@@ -59,6 +60,10 @@ int vh_catalog_snapshot(vh_catalog **out, PGconn *conn, const char *schema,
 
 /* Frees a catalog; NULL does nothing. */
 void vh_catalog_free(vh_catalog *cat);
+
+/* Removes every entry of `kind` (what a comparison must not see); NULL
+ * does nothing. */
+void vh_catalog_drop_kind(vh_catalog *cat, const char *kind);
 
 /* Number of entries, and entry `i` in order: by the table an entry belongs
  * to, then kind (table, column, constraint, index, trigger, policy,

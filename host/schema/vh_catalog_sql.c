@@ -198,6 +198,17 @@ const char *const vh_catalog_sql[] = {
 	" WHERE n.nspname = $1 AND a.grantee <> t.typowner AND t.typtype IN ('e', 'd')"
 	" GROUP BY t.typname, a.grantee",
 
+	/* Privileges on the schema itself, but its owner's and those of the
+	 * role connected (which owns a scratch copy of the schema). */
+	"SELECT 'schema privilege', 'to '"
+	"  || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,"
+	" string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' with grant option'"
+	"  ELSE '' END, ', ' ORDER BY a.privilege_type)"
+	" FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n'::\"char\", n.nspowner))) a"
+	" WHERE n.nspname = $1 AND a.grantee <> n.nspowner"
+	" AND a.grantee IS DISTINCT FROM (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)"
+	" GROUP BY a.grantee",
+
 	/* Default privileges (ALTER DEFAULT PRIVILEGES IN SCHEMA ...). */
 	"SELECT 'default privilege', 'for ' || pg_get_userbyid(d.defaclrole) || ' on '"
 	"  || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'"

@@ -74,6 +74,9 @@ typedef struct vh_op {
 	char *sql;    /* one statement, unqualified, without a semicolon */
 	char *review; /* why a person should look before running it; NULL if safe */
 	size_t seq;   /* creation order, the last sort key */
+	int target_fmt; /* sql names the target schema as %I (other % doubled): a
+			 * revision runs vh_execf(ctx, sql, vh_schema(ctx)), so it
+			 * serves whatever schema it runs in */
 } vh_op;
 
 typedef struct vh_diff {

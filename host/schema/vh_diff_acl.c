@@ -240,24 +240,35 @@ static void policy(vh_dbuilder *b, const vh_iobject *f, const vh_iobject *t)
  * Privileges
  * --------------------------------------------------------------------- */
 
+/* Marks an operation on the schema itself or its default privileges
+ * (vh_introspect_nsp_acl.c): its SQL names the schema as %I. */
+static void on_schema(vh_op *op, const vh_iobject *o)
+{
+	if (op && (strcmp(o->what, "SCHEMA") == 0 || strcmp(o->what, "DEFAULT") == 0))
+		op->target_fmt = 1;
+}
+
 static void grant(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
 		  const vh_iobject *t)
 {
 	const vh_iobject *o = t ? t : f;
+	const char *word = strcmp(o->what, "DEFAULT") == 0 ? "default privilege" : "privilege";
 	int again = remade(b, o->table);
 
 	/* Revoked while the object still stands; nothing to revoke on an
 	 * object that goes or is created anew. */
 	if (f && !again && !goes(b, f->table) && (!t || strcmp(f->def, t->def) != 0))
-		vh_diff_add(b, VH_OP_REMOVE_OBJECT, PH_DROP_POLICY, 0, f->table, f->name,
-			    vh_diff_fmt("privilege %s", f->def), strdup(f->drop), NULL);
+		on_schema(vh_diff_add(b, VH_OP_REMOVE_OBJECT, PH_DROP_POLICY, 0, f->table, f->name,
+				      vh_diff_fmt("%s %s", word, f->def), strdup(f->drop), NULL),
+			  f);
 	if (!t || (f && !again && strcmp(f->def, t->def) == 0))
 		return;
 	/* What a new routine gets anyway (EXECUTE to PUBLIC). */
 	if (*t->extra == 'd' && (again || !vh_ischema_object(from, VH_IOBJ_FUNCTION, t->table, NULL)))
 		return;
-	vh_diff_add(b, VH_OP_ADD_OBJECT, PH_GRANT, 0, t->table, t->name,
-		    vh_diff_fmt("privilege %s", t->def), strdup(t->create), NULL);
+	on_schema(vh_diff_add(b, VH_OP_ADD_OBJECT, PH_GRANT, 0, t->table, t->name,
+			      vh_diff_fmt("%s %s", word, t->def), strdup(t->create), NULL),
+		  t);
 }
 
 /* A routine created (or created again) by the diff gets EXECUTE for PUBLIC;

@@ -223,6 +223,35 @@ static void test_bad_models(void)
 	CU_ASSERT(!vh_test_value(ag_conn, "SELECT to_regclass('ag_bad.leak')"));
 	CU_ASSERT(!ag_scratch_left());
 
+	/* The schema's own privileges: a model names its own schema there and
+	 * no other, ALTER DEFAULT PRIVILEGES says IN SCHEMA, and a DO block
+	 * that changes privileges outside the scratch schema is refused. The
+	 * target keeps its privileges through all of it. */
+	snprintf(path, sizeof(path), "%s/schema_acl.sql", dir);
+	ag_write(path, "CREATE TABLE t (a integer);\n-- another schema\n"
+		       "GRANT USAGE ON SCHEMA ag_bad, public TO PUBLIC;\n");
+	msg = ag_diff_error("ag_bad", path);
+	CU_ASSERT(msg && strstr(msg, "schema_acl.sql:3: GRANT names schema \"public\", not the "
+				     "model's own (ag_bad)"));
+	ag_write(path, "CREATE TABLE t (a integer);\n"
+		       "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;\n");
+	msg = ag_diff_error("ag_bad", path);
+	CU_ASSERT(msg && strstr(msg, "schema_acl.sql:2: ALTER DEFAULT PRIVILEGES without IN SCHEMA"));
+	ag_write(path, "CREATE TABLE t (a integer);\n"
+		       "DO $$BEGIN EXECUTE 'GRANT USAGE ON SCHEMA ag_bad TO PUBLIC'; END$$;\n");
+	msg = ag_diff_error("ag_bad", path);
+	CU_ASSERT(msg && strstr(msg, "changes the privileges of schema ag_bad, outside its scratch"));
+	ag_write(path, "CREATE TABLE t (a integer);\nDO $$BEGIN EXECUTE 'ALTER DEFAULT "
+		       "PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC'; END$$;\n");
+	msg = ag_diff_error("ag_bad", path);
+	CU_ASSERT(msg && strstr(msg, "on tables in the database, outside its scratch schema"));
+	ag_write(path, "CREATE TABLE t (a integer);\n"
+		       "GRANT USAGE ON SCHEMA ag_bad TO vh_no_such_role;\n");
+	msg = ag_diff_error("ag_bad", path);
+	CU_ASSERT(msg && strstr(msg, "schema_acl.sql:2: role \"vh_no_such_role\" does not exist"));
+	CU_ASSERT(!vh_test_value(ag_conn, "SELECT nspacl FROM pg_namespace WHERE nspname = 'ag_bad'"));
+	CU_ASSERT(!ag_scratch_left());
+
 	/* A missing model is a usage error naming it. */
 	msg = ag_diff_error("ag_bad", "/nonexistent/model.sql");
 	CU_ASSERT(msg && strstr(msg, "cannot read the model /nonexistent/model.sql"));

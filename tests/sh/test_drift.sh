@@ -8,11 +8,13 @@
 #     ran the placeholder: exit 1 naming the audit foreign key, with the
 #     chain's ON DELETE SET NULL and the database's definition.
 #  3. A column added by hand: named too, text and --json; at head, `check`
-#     lists it as an operation and names a hand-made GRANT it does not
-#     generate (never "no changes"), and drift names the grant as well.
+#     lists it and hand-made GRANTs and default privileges as operations,
+#     leaves the schema's own privileges alone (the model states none), and
+#     drift names all three.
 #  3c. A domain and a partitioned table by hand: drift names them, check
 #     generates their removal.
-#  4. Without CREATEDB: a scratch schema instead, and a hotfix index found.
+#  4. Without CREATEDB: a scratch schema instead (the target's own privileges
+#     are not compared with it), and a hotfix index found.
 # After every run no scratch database or schema is left.
 set -euo pipefail
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
@@ -28,6 +30,7 @@ vh_t_createdb "$DB2"
 trap 'vh_t_cleanup; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $ROLE" >/dev/null 2>&1 || true' EXIT
 
 out_has() { grep -q -- "$1" "$VH_T_TMP/out"; }
+out_lacks() { ! grep -q -- "$1" "$VH_T_TMP/out"; }
 V=(-c "$VHOST_SOURCE_DIR/conf/vhost.ini" --plugin-dir "$VHOST_PLUGIN_DIR" --dsn "dbname=$DB")
 scratch_count() {
   vh_t_psql "$DB" "SELECT (SELECT count(*) FROM pg_database WHERE datname LIKE 'vhost\_test\_%')
@@ -76,15 +79,21 @@ vh_t_check "json: parses" /usr/bin/python3 -c 'import json,sys; json.load(open(s
 vh_t_run -- "${V[@]}" -q upgrade head
 vh_t_psql "$DB" "GRANT SELECT ON vibesia_schema.users TO PUBLIC"
 vh_t_psql "$DB" "ALTER DEFAULT PRIVILEGES IN SCHEMA vibesia_schema GRANT SELECT ON TABLES TO PUBLIC"
+vh_t_psql "$DB" "GRANT USAGE ON SCHEMA vibesia_schema TO PUBLIC"
 vh_t_run -- "${V[@]}" check
 vh_t_eq "check with a grant by hand: exit 1" 1 "$VH_T_RC"
 vh_t_check "check: the column is an operation" out_has "^  remove_column users.hotfix_flag$"
 vh_t_check "check: the grant is an operation" \
   out_has "^  remove privilege SELECT ON TABLE users TO PUBLIC$"
-vh_t_check "check: default privileges are named, not generated" \
-  out_has "^  default privilege for .* on tables: =r/.* -> (none)$"
+vh_t_check "check: default privileges are an operation" \
+  out_has "^  remove default privilege SELECT ON TABLES TO PUBLIC IN SCHEMA vibesia_schema$"
+vh_t_check "check: the schema's own privileges are not compared (the model states none)" \
+  out_lacks "ON SCHEMA vibesia_schema"
 vh_t_run -- "${V[@]}" drift
 vh_t_check "drift names the grant too" out_has "^  privilege users to PUBLIC$"
+vh_t_check "drift names the default privilege" out_has "^  default privilege for .* on tables$"
+vh_t_check "drift names the schema's privilege" out_has "^  schema privilege to PUBLIC$"
+vh_t_psql "$DB" "REVOKE USAGE ON SCHEMA vibesia_schema FROM PUBLIC"
 
 # ---- 3c. a domain and a partitioned table by hand: drift names, check generates -------
 vh_t_psql "$DB" "CREATE DOMAIN vibesia_schema.hand_made AS integer CHECK (VALUE > 0);
@@ -104,6 +113,9 @@ vh_t_psql "$DB2" "CREATE ROLE $ROLE LOGIN; GRANT CREATE ON DATABASE $DB2 TO $ROL
 LIN=(--plugin-dir "$F/linear" --dsn "dbname=$DB2")
 vh_t_run PGUSER="$ROLE" -- "${LIN[@]}" -q upgrade head
 vh_t_eq "linear: upgraded as $ROLE" 0 "$VH_T_RC"
+# A scratch schema is vhost's own: the target's privileges are not the
+# chain's to compare there.
+vh_t_psql "$DB2" "GRANT USAGE ON SCHEMA vibesia_schema TO PUBLIC"
 vh_t_run PGUSER="$ROLE" -- "${LIN[@]}" drift
 vh_t_eq "schema scratch, clean: exit 0" 0 "$VH_T_RC"
 vh_t_check "schema scratch, clean: says so" out_has "^No drift"

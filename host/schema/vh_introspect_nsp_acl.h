@@ -1,0 +1,19 @@
+/* vh_introspect_nsp_acl.h - the privileges on a schema itself and its
+ * default privileges, added to a schema read by vh_introspect
+ * (vh_introspect_nsp_acl.c says how). Private to host/schema. */
+#ifndef VH_INTROSPECT_NSP_ACL_H
+#define VH_INTROSPECT_NSP_ACL_H
+
+#include <libpq-fe.h>
+
+#include "vh_introspect.h"
+
+/* Appends to `s` the default privileges of `schema` and, when
+ * `with_schema`, the privileges granted on it, as VH_IOBJ_GRANT objects
+ * ("what" SCHEMA or DEFAULT) named under the schema name `shown`
+ * (quoted as needed) whichever schema was read, their SQL holding %I for the schema. Errors:
+ * VH_ERR_DB, VH_ERR_NOMEM. */
+int vh_nsp_acl_add(vh_ischema *s, PGconn *conn, const char *schema, const char *shown,
+		   int with_schema);
+
+#endif

@@ -1,0 +1,5 @@
+ALTER DEFAULT PRIVILEGES IN SCHEMA ag_37_default_privileges
+  GRANT INSERT ON TABLES TO vh_test_writer;
+ALTER DEFAULT PRIVILEGES IN SCHEMA ag_37_default_privileges
+  GRANT USAGE ON SEQUENCES TO vh_test_reader WITH GRANT OPTION;
+CREATE TABLE kept (id int);
