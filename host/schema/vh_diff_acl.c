@@ -1,7 +1,9 @@
 /* vh_diff_acl.c - the diff of who may do what: row level security
  * (ENABLE/DISABLE, FORCE/NO FORCE), policies (CREATE, ALTER where
  * PostgreSQL can, else DROP and CREATE; DROP) and privileges (GRANT,
- * REVOKE per grantee and privilege, columns included).
+ * REVOKE per grantee and privilege, columns included; on the schema
+ * itself and its default privileges too, their SQL naming the schema as
+ * %I).
  *
  * Order: policies are dropped and privileges revoked before anything else
  * (PH_DROP_POLICY), while every object they name still exists; switches,

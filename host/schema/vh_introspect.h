@@ -18,7 +18,8 @@
  * views and materialized views (with their indexes), functions and
  * procedures, triggers, domains, composite types, extensions and other
  * schemas a model creates, row level security, policies and privileges as
- * vh_iobject. Everything else is left to the
+ * vh_iobject (autogenerate adds the schema's own privileges and default
+ * privileges: vh_introspect_nsp_acl.h). Everything else is left to the
  * catalog inventory (vh_inventory.h), which names what differs. */
 #ifndef VH_INTROSPECT_H
 #define VH_INTROSPECT_H
