@@ -153,6 +153,7 @@ int vh_diff_compute(vh_diff **out, const vh_ischema *from, const vh_ischema *to)
 
 	*out = NULL;
 	b.from = from;
+	b.to = to;
 	if (!(b.d = calloc(1, sizeof(*b.d))) || !(b.rekey = calloc(from->ntables + 1, 1))) {
 		free(b.d);
 		return vh_error_set(VH_ERR_NOMEM, "out of memory");

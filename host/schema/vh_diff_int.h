@@ -26,7 +26,7 @@ enum { ST_DROP_IDENTITY, ST_TYPE, ST_DEFAULT, ST_NULLABLE, ST_ADD_IDENTITY };
 /* The diff being built. */
 typedef struct vh_dbuilder {
 	vh_diff *d;
-	const vh_ischema *from;
+	const vh_ischema *from, *to;
 	unsigned char *rekey; /* per table of `from`: a key foreign keys may use changes */
 	int oom;
 } vh_dbuilder;
@@ -98,5 +98,9 @@ long vh_diff_type_order(const vh_iobject *o, int create);
 char *vh_diff_partition_create(const vh_itable *t);
 char *vh_diff_partition_by(char *sql, const vh_itable *t);
 void vh_diff_partition(vh_dbuilder *b, const vh_itable *f, const vh_itable *t);
+/* A partition's own column defaults and NOT NULL, those its parent does
+ * not give it: `t` a partition of `to`, `f` the same partition of the same
+ * parent in `from`, or NULL when the diff creates it. */
+void vh_diff_partition_columns(vh_dbuilder *b, const vh_itable *f, const vh_itable *t);
 
 #endif

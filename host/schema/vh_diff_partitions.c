@@ -64,3 +64,35 @@ void vh_diff_partition(vh_dbuilder *b, const vh_itable *f, const vh_itable *t)
 			op->order = 1 + t->depth;
 	}
 }
+
+/* See vh_diff_int.h. PARTITION OF copies the parent's defaults and NOT
+ * NULL, and ALTER COLUMN on the parent reaches every partition: after the
+ * parent's operations a partition holds what its parent's column has in
+ * `to`, or, where that column does not change, what the partition held.
+ * What still differs from `t` is altered on the partition itself, after
+ * its parent (order). */
+void vh_diff_partition_columns(vh_dbuilder *b, const vh_itable *f, const vh_itable *t)
+{
+	const vh_itable *tp = vh_ischema_table(b->to, t->parent);
+	const vh_itable *fp = f ? vh_ischema_table(b->from, f->parent) : NULL;
+	size_t i, k, n0;
+
+	for (i = 0; tp && i < t->ncols; i++) {
+		const vh_icolumn *c = &t->cols[i], *pc = vh_diff_find_column(tp, c->name);
+		const vh_icolumn *o = f ? vh_diff_find_column(f, c->name) : NULL;
+		const vh_icolumn *fpc = fp ? vh_diff_find_column(fp, c->name) : NULL;
+		vh_icolumn now;
+
+		if (!pc)
+			continue;
+		now = *c;
+		now.def = o && fpc && vh_diff_same(fpc->def, pc->def) ? o->def : pc->def;
+		now.notnull = o && fpc && fpc->notnull == pc->notnull ? o->notnull : pc->notnull;
+		if (vh_diff_same(now.def, c->def) && now.notnull == c->notnull)
+			continue;
+		n0 = b->d->nops;
+		vh_diff_alter_column(b, t, &now, c);
+		for (k = n0; k < b->d->nops; k++)
+			b->d->ops[k].order = t->depth;
+	}
+}

@@ -54,6 +54,8 @@ void vh_diff_create_table(vh_dbuilder *b, const vh_itable *t)
 
 	if (op) /* a partition after its parent */
 		op->order = t->depth;
+	if (t->parent)
+		vh_diff_partition_columns(b, NULL, t);
 	if (t->comment)
 		vh_diff_comment(b, "table", t->name, NULL, t->comment);
 	for (i = 0; i < t->ncols; i++)
@@ -88,6 +90,8 @@ void vh_diff_table(vh_dbuilder *b, const vh_itable *f, const vh_itable *t)
 	size_t i;
 
 	vh_diff_partition(b, f, t);
+	if (f->parent && t->parent && strcmp(f->parent, t->parent) == 0)
+		vh_diff_partition_columns(b, f, t);
 	/* A partition's columns are its parent's. */
 	for (i = 0; i < f->ncols && !(f->parent && t->parent); i++)
 		if (!vh_diff_find_column(t, f->cols[i].name))

@@ -280,23 +280,23 @@ static const char q_privileges[] =
 	" FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace"
 	" WHERE n.nspname IS DISTINCT FROM $1 ORDER BY 1";
 
-/* The first row of `a` that `b` lacks or holds with another value, or
- * NULL. Both are sorted by their first column. */
-static const char *changed(const PGresult *a, const PGresult *b)
+/* The first privilege that differs between `before` and `after` (both
+ * sorted by their first column), or NULL. A schema only `after` has is
+ * one the model created: no change of an existing one. */
+static const char *changed(const PGresult *before, const PGresult *after)
 {
-	int i = 0, j = 0, na = PQntuples(a), nb = PQntuples(b);
+	int i = 0, j = 0, nb = PQntuples(before), na = PQntuples(after);
 
-	while (i < na) {
-		int c = j < nb ? strcmp(PQgetvalue(a, i, 0), PQgetvalue(b, j, 0)) : -1;
+	while (i < nb || j < na) {
+		int c = i == nb ? 1 : j == na ? -1
+					       : strcmp(PQgetvalue(before, i, 0), PQgetvalue(after, j, 0));
 
-		if (c > 0) {
-			j++;
-			continue;
-		}
-		if (c < 0 || strcmp(PQgetvalue(a, i, 1), PQgetvalue(b, j, 1)) != 0)
-			return PQgetvalue(a, i, 0);
-		i++;
-		j++;
+		if (c < 0 || (c == 0 && strcmp(PQgetvalue(before, i, 1), PQgetvalue(after, j, 1)) != 0))
+			return PQgetvalue(before, i, 0);
+		if (c > 0 && strncmp(PQgetvalue(after, j, 0), "the privileges of schema ", 25) != 0)
+			return PQgetvalue(after, j, 0);
+		i += c <= 0;
+		j += c >= 0;
 	}
 	return NULL;
 }
@@ -370,8 +370,6 @@ int vh_model_run(PGconn *conn, const vh_model *m, const char *path, const char *
 	{
 		const char *what = changed(before, after);
 
-		if (!what)
-			what = changed(after, before);
 		if (what)
 			rc = vh_error_set(VH_ERR_GENERIC,
 					  "model %s changes %s, outside its scratch schema: write "
