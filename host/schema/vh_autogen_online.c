@@ -247,6 +247,10 @@ static void place_up(split *s, const vh_diff *up, const vh_op *op)
 		   strcmp(op->detail, "index") == 0 &&
 		   has_op(s->ix_up, VH_OP_ADD_INDEX, -1, op->table, op->object)) {
 		push(s->ix_up, op, NULL, NULL, &s->oom);
+	} else if (op->kind == VH_OP_REPLACE_OBJECT && op->object &&
+		   has_op(s->ix_up, VH_OP_ADD_INDEX, -1, op->table, op->object)) {
+		/* CLUSTER ON or REPLICA IDENTITY USING an index built there. */
+		push(s->ix_up, op, NULL, NULL, &s->oom);
 	} else if (existing && op->detail && !strstr(op->detail, "NOT VALID") &&
 		   (op->kind == VH_OP_ADD_FK ||
 		    (op->kind == VH_OP_ADD_CONSTRAINT && strncmp(op->detail, "CHECK ", 6) == 0))) {

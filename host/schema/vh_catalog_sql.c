@@ -158,6 +158,37 @@ const char *const vh_catalog_sql[] = {
 	" WHERE n.nspname = $1 AND c.reloptions IS NOT NULL"
 	" AND c.relkind IN ('r', 'p', 'v', 'm')" VH__REL_OK("c"),
 
+	/* Settings of tables and columns that are no object of their own:
+	 * "setting users.bio: storage e", "setting users: replica
+	 * identity f" (what vh_introspect_settings.c reads). */
+	"SELECT 'setting', c.relname || '.' || a.attname, concat_ws(', ',"
+	"  CASE WHEN a.attstorage <> ty.typstorage THEN 'storage ' || a.attstorage::text END,"
+	"  CASE WHEN a.attcompression <> '' THEN 'compression ' || a.attcompression::text END,"
+	"  CASE WHEN coalesce(a.attstattarget::integer, -1) >= 0"
+	"   THEN 'statistics ' || a.attstattarget END)"
+	" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid"
+	" WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped"
+	" AND (a.attstorage <> ty.typstorage OR a.attcompression <> ''"
+	"  OR coalesce(a.attstattarget::integer, -1) >= 0)" VH__REL_OK("c")
+	" UNION ALL"
+	" SELECT 'setting', c.relname, concat_ws(', ', CASE WHEN c.relreplident <> 'd'"
+	"  THEN 'replica identity ' || c.relreplident::text || coalesce(' ' || (SELECT i.relname"
+	"  FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid"
+	"  AND x.indisreplident), '') END, 'cluster on ' || (SELECT i.relname FROM pg_index x"
+	"  JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered))"
+	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND (c.relreplident <> 'd'"
+	"  OR EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisclustered))"
+	VH__REL_OK("c"),
+
+	/* Inheritance other than partitioning (INHERITS): named, not
+	 * generated. */
+	"SELECT 'inheritance', c.relname::text, string_agg(p.relname, ', ' ORDER BY h.inhseqno)"
+	" FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid JOIN pg_class p ON p.oid = h.inhparent"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE n.nspname = $1 AND NOT c.relispartition" VH__REL_OK("c") " GROUP BY c.relname",
+
 	/* Privileges on relations and their columns, other than the owner's
 	 * own: "privilege users to reader: INSERT, SELECT". */
 	"SELECT 'privilege', c.relname || ' to '"

@@ -20,10 +20,11 @@
 /* See vh_diff_int.h. */
 int vh_diff_acl_kind(vh_iobj_kind k)
 {
-	return k == VH_IOBJ_RLS || k == VH_IOBJ_POLICY || k == VH_IOBJ_GRANT;
+	return k == VH_IOBJ_RLS || k == VH_IOBJ_POLICY || k == VH_IOBJ_GRANT || k == VH_IOBJ_SETTING;
 }
 
-/* This file's own operations, the only ones in these phases. */
+/* This file's own operations (and vh_diff_settings.c's), the only ones in
+ * these phases. */
 static int acl_op(const vh_op *op)
 {
 	return op->phase == PH_DROP_POLICY || op->phase >= PH_POLICY;
@@ -312,6 +313,8 @@ void vh_diff_acl(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to)
 			rls(b, f, t);
 		else if (o->kind == VH_IOBJ_POLICY)
 			policy(b, f, t);
+		else if (o->kind == VH_IOBJ_SETTING)
+			vh_diff_setting(b, f, t);
 		else
 			grant(b, from, f, t);
 	}

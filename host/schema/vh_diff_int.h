@@ -78,6 +78,10 @@ void vh_diff_enum(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
  * policies and their comments after everything else, grants last. */
 enum { PH_DROP_POLICY = 0, PH_POLICY = PH_COMMENT + 1, PH_GRANT };
 int vh_diff_acl_kind(vh_iobj_kind k);
+
+/* A table or column setting on either side or both (vh_diff_settings.c),
+ * dispatched by vh_diff_acl with the kinds above. */
+void vh_diff_setting(vh_dbuilder *b, const vh_iobject *f, const vh_iobject *t);
 void vh_diff_acl(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to);
 
 /* Tables (vh_diff_tables.c). */

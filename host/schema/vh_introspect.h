@@ -96,7 +96,10 @@ typedef enum vh_iobj_kind {
 	/* vh_introspect_acl.c, diffed by vh_diff_acl.c: */
 	VH_IOBJ_RLS,    /* a table's ENABLE/FORCE ROW LEVEL SECURITY */
 	VH_IOBJ_POLICY, /* name "p ON t" */
-	VH_IOBJ_GRANT   /* one privilege of one grantee on one object */
+	VH_IOBJ_GRANT,  /* one privilege of one grantee on one object */
+	/* vh_introspect_settings.c, diffed by vh_diff_settings.c: */
+	VH_IOBJ_SETTING /* a column's STORAGE, COMPRESSION, STATISTICS; a table's
+			 * REPLICA IDENTITY, CLUSTER ON */
 } vh_iobj_kind;
 
 typedef struct vh_iobject {

@@ -9,16 +9,7 @@
  * those of the role vhost connects as, which owns the model's objects. */
 #include "vh_introspect_int.h"
 
-/* Relations of the schema that are not excluded, nor sequences an
- * excluded table owns (vhost's history id, which the schema's default
- * privileges reach too), nor extension members. */
-#define ACL_REL_OK(c)                                                                      \
-	" n.nspname = $1 AND " c ".relname <> ALL ($2::text[])"                           \
-	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass" \
-	"  AND e.objid = " c ".oid AND (e.deptype = 'e' OR (e.deptype IN ('a', 'i')"       \
-	"  AND e.refclassid = 'pg_class'::regclass AND e.refobjid IN (SELECT x.oid"        \
-	"  FROM pg_class x WHERE x.relnamespace = " c ".relnamespace"                      \
-	"  AND x.relname = ANY ($2::text[])))))"
+#define ACL_REL_OK(c) VH_IREL_OK(c)
 
 /* kind, what, name, table, def, create, drop, extra, comment, oid. */
 static const char q_rls[] =

@@ -21,6 +21,17 @@
 	" (SELECT quote_literal(ds.description) FROM pg_description ds WHERE ds.objoid = " oid \
 	"  AND ds.classoid = '" cat "'::regclass AND ds.objsubid = 0)"
 
+/* Relations of the schema that are not excluded, nor sequences an
+ * excluded table owns (vhost's history id, which the schema's default
+ * privileges reach too), nor extension members. */
+#define VH_IREL_OK(c)                                                                          \
+	" n.nspname = $1 AND " c ".relname <> ALL ($2::text[])"                           \
+	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass" \
+	"  AND e.objid = " c ".oid AND (e.deptype = 'e' OR (e.deptype IN ('a', 'i')"       \
+	"  AND e.refclassid = 'pg_class'::regclass AND e.refobjid IN (SELECT x.oid"        \
+	"  FROM pg_class x WHERE x.relnamespace = " c ".relnamespace"                      \
+	"  AND x.relname = ANY ($2::text[])))))"
+
 /* A list of big blocks holding NUL-terminated strings, freed at once. */
 typedef struct vh_arena {
 	struct vh_arena *next;
@@ -79,6 +90,9 @@ void vh_ischema_sort_objects(vh_ischema *s);
 /* Row-level security, policies and privileges (vh_introspect_acl.c),
  * appended with vh_ireader_object_rows. */
 int vh_ireader_acl(vh_ireader *r);
+
+/* Table and column settings (vh_introspect_settings.c), likewise. */
+int vh_ireader_settings(vh_ireader *r);
 
 /* The part of pg_get_indexdef's text after the table name ("USING btree
  * (a) WHERE ..."): a pointer into `def`, or `def` itself when it is not

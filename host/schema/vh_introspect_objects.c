@@ -162,6 +162,8 @@ int vh_ireader_objects(vh_ireader *r)
 		rc = vh_ireader_types(r);
 	if (rc == 0)
 		rc = vh_ireader_acl(r);
+	if (rc == 0)
+		rc = vh_ireader_settings(r);
 	if (rc == 0 && r->s->nobjs > 1)
 		qsort(r->s->objs, r->s->nobjs, sizeof(vh_iobject), cmp_obj);
 	return rc;

@@ -12,7 +12,7 @@
 /* Catalog kinds with operations of their own in the diff. */
 static const char *const modelled_kinds[] = {
 	"view", "materialized view", "enum", "function", "procedure", "trigger", "sequence",
-	"domain", "type", "extension", "policy", NULL,
+	"domain", "type", "extension", "policy", "setting", NULL,
 };
 
 int vh_inventory_modelled_kind(const char *kind)

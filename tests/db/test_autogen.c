@@ -80,6 +80,8 @@ static const ag_case ag_cases[] = {
 	 "IN SCHEMA %I GRANT USAGE ON SEQUENCES TO vh_test_reader WITH GRANT OPTION\", vh_schema(ctx)"},
 	{"38_partition_columns", 1, "ALTER TABLE m2 ALTER COLUMN v SET DEFAULT 7",
 	 "ALTER TABLE m2 ALTER COLUMN z SET NOT NULL"},
+	{"39_settings", -1, "ALTER TABLE a ALTER COLUMN doc SET COMPRESSION pglz",
+	 "ALTER TABLE b REPLICA IDENTITY FULL"},
 	{"40_online_index", 0, "CREATE UNIQUE INDEX CONCURRENTLY ix_t_b ON t USING btree (b) WHERE (b IS NOT NULL)",
 	 "DROP INDEX CONCURRENTLY ix_t_a"},
 	{"41_online_keys", 0, "ALTER TABLE child VALIDATE CONSTRAINT fk_child_parent",
@@ -296,6 +298,7 @@ AG_TEST(37)
 AG_TEST(38)
 AG_TEST(39)
 AG_TEST(40)
+AG_TEST(41)
 
 static void (*const ag_tests[])(void) = {
 	test_case_0, test_case_1, test_case_2,  test_case_3,  test_case_4,
@@ -306,7 +309,7 @@ static void (*const ag_tests[])(void) = {
 	test_case_22, test_case_23, test_case_24, test_case_25, test_case_26,
 	test_case_27, test_case_28, test_case_29, test_case_30, test_case_31,
 	test_case_32, test_case_33, test_case_34, test_case_35, test_case_36,
-	test_case_37, test_case_38, test_case_39, test_case_40,
+	test_case_37, test_case_38, test_case_39, test_case_40, test_case_41,
 };
 /* A case added to ag_cases needs its AG_TEST and an entry here. */
 _Static_assert(sizeof(ag_tests) / sizeof(*ag_tests) == AG_NCASES, "ag_tests covers ag_cases");
