@@ -22,9 +22,11 @@
  * routines, types; default privileges), publications holding the schema's
  * tables, event triggers, rules, extended statistics, collations,
  * operators, text search configurations, conversions, and comments on all
- * of these, and the privileges on the schema itself (but its owner's and
- * those of the role connected). Not covered: ownership, statistics
- * targets, the schema's own comment. Column order is not
+ * of these, the privileges on the schema itself (but its owner's and
+ * those of the role connected), column settings (storage, compression,
+ * statistics target), replica identity, clustering and inheritance. Not
+ * covered: ownership, access method, tablespace, the schema's own
+ * comment. Column order is not
  * compared: drop-and-re-add moves a column to the end, and nothing but
  * SELECT * can tell. */
 #ifndef VH_CATALOG_H
