@@ -77,7 +77,8 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	vh_model m;
 	vh_autogen_ext ext = {0};
 	PQnoticeReceiver prev;
-	int rc, open = 0, schema_acl = 0;
+	unsigned said = 0;
+	int rc, open = 0;
 
 	*up = *down = NULL;
 	if ((rc = vh_model_read(&m, model_path)) < 0)
@@ -105,7 +106,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	    (rc = vh_autogen_ext_prepare(&ext, conn, schema, scratch)) < 0)
 		goto done;
 	prev = PQsetNoticeReceiver(conn, vh_autogen_ext_notice, &ext);
-	rc = vh_model_run(conn, &m, model_path, schema, scratch, &schema_acl);
+	rc = vh_model_run(conn, &m, model_path, schema, scratch, &said);
 	PQsetNoticeReceiver(conn, prev, NULL);
 	if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
 		/* A COMMIT in the model made the scratch schema permanent, and
@@ -140,8 +141,8 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	/* The schema's own privileges and defaults, both sides under the
 	 * target's name (vh_model_run left the target's as they were). */
 	if ((rc = vh_introspect(&want, conn, scratch, exclude)) < 0 ||
-	    (rc = vh_nsp_acl_add(db, conn, schema, schema, schema_acl)) < 0 ||
-	    (rc = vh_nsp_acl_add(want, conn, scratch, schema, schema_acl)) < 0 ||
+	    (rc = vh_nsp_acl_add(db, conn, schema, schema, said)) < 0 ||
+	    (rc = vh_nsp_acl_add(want, conn, scratch, schema, said)) < 0 ||
 	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0 ||
 	    (rc = vh_deps_read(&dwant, conn, scratch)) < 0 ||
 	    (rc = vh_schemas_add(db, want, conn, schemas, scratch, schema, ext.schemas,

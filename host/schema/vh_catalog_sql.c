@@ -240,6 +240,11 @@ const char *const vh_catalog_sql[] = {
 	" AND a.grantee IS DISTINCT FROM (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)"
 	" GROUP BY a.grantee",
 
+	/* The schema's own comment. */
+	"SELECT 'schema comment', 'schema', d.description FROM pg_namespace n"
+	" JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass"
+	" AND d.objsubid = 0 WHERE n.nspname = $1",
+
 	/* Default privileges (ALTER DEFAULT PRIVILEGES IN SCHEMA ...). */
 	"SELECT 'default privilege', 'for ' || pg_get_userbyid(d.defaclrole) || ' on '"
 	"  || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'"

@@ -5,7 +5,8 @@
  * anything else (PH_DROP_POLICY), unless its table or column goes anyway.
  * A setting whose column is retyped or added again, or whose index is
  * dropped (and so rebuilt), is lost on the way: it is set again even when
- * both sides hold it. An operation's object is that column or index (an
+ * both sides hold it. The target schema's own comment comes this way too
+ * (vh_introspect_nsp_acl.c), its SQL naming the schema as %I. An operation's object is that column or index (an
  * online plan sets it after an index built concurrently). */
 #include <string.h>
 
@@ -51,9 +52,13 @@ void vh_diff_setting(vh_dbuilder *b, const vh_iobject *f, const vh_iobject *t)
 				 strdup(t->create), NULL);
 		if (op && tt)
 			op->order = tt->depth;
+		if (op)
+			op->target_fmt = strcmp(t->what, "SCHEMA") == 0;
 	} else if (!t && !(f->extra && touched(b, VH_OP_REMOVE_COLUMN, f->table, f->extra))) {
-		vh_diff_add(b, VH_OP_REPLACE_OBJECT, PH_DROP_POLICY, 0, f->table, f->extra,
-			    vh_diff_fmt("setting %s: %s -> default", f->name, f->def),
-			    strdup(f->drop), NULL);
+		op = vh_diff_add(b, VH_OP_REPLACE_OBJECT, PH_DROP_POLICY, 0, f->table, f->extra,
+				 vh_diff_fmt("setting %s: %s -> default", f->name, f->def),
+				 strdup(f->drop), NULL);
+		if (op)
+			op->target_fmt = strcmp(f->what, "SCHEMA") == 0;
 	}
 }

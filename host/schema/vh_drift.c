@@ -137,10 +137,13 @@ int vh_drift_build(vh_drift *d, vh_app *app, int yes)
 	rc = build_chain(d, app, &s);
 	if (rc == 0 && s.is_schema) {
 		/* A scratch schema is vhost's, created as its role; the target was
-		 * created by whoever, with privileges of its own (the public
-		 * schema's come with the database): no chain decided either. */
+		 * created by whoever, with privileges and a comment of its own
+		 * (the public schema's come with the database): no chain decided
+		 * either. */
 		vh_catalog_drop_kind(d->chain, "schema privilege");
 		vh_catalog_drop_kind(d->database, "schema privilege");
+		vh_catalog_drop_kind(d->chain, "schema comment");
+		vh_catalog_drop_kind(d->database, "schema comment");
 	}
 	{
 		/* A failed drop is an error of its own, after the first one. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "vh_introspect_int.h"
+#include "vh_model_run.h"
 
 /* $1 the schema read, $2 the name it is shown under. */
 #define NSP_GRANTEE                                                                        \
@@ -35,6 +36,15 @@ static const char q_schema[] =
 	NSP_GRANTEE
 	" WHERE n.nspname = $1 AND a.grantee <> n.nspowner"
 	" AND a.grantee IS DISTINCT FROM (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)";
+
+/* The schema's comment, as a setting (vh_diff_settings.c). */
+static const char q_comment[] =
+	"SELECT 0, 'SCHEMA', 'schema ' || quote_ident($2) || ' comment', 'SCHEMA ' || quote_ident($2),"
+	" d.c, 'COMMENT ON SCHEMA %I IS ' || replace(d.c, '%', '%%'), 'COMMENT ON SCHEMA %I IS NULL',"
+	" NULL, NULL, n.oid"
+	" FROM pg_namespace n, LATERAL (SELECT quote_literal(ds.description) AS c FROM pg_description ds"
+	"  WHERE ds.objoid = n.oid AND ds.classoid = 'pg_namespace'::regclass AND ds.objsubid = 0) d"
+	" WHERE n.nspname = $1";
 
 /* One row per role, kind of object, grantee and privilege. The role
  * vhost connects as is the one a statement without FOR ROLE means, in
@@ -58,7 +68,7 @@ static const char q_defaults[] =
 
 /* See vh_introspect_nsp_acl.h. */
 int vh_nsp_acl_add(vh_ischema *s, PGconn *conn, const char *schema, const char *shown,
-		   int with_schema)
+		   unsigned said)
 {
 	vh_ireader r = {0};
 	int rc = 0;
@@ -68,8 +78,10 @@ int vh_nsp_acl_add(vh_ischema *s, PGconn *conn, const char *schema, const char *
 	r.params[1] = shown;
 	r.s = s;
 	r.arena = s->arena;
-	if (with_schema)
+	if (said & VH_MODEL_SCHEMA_ACL)
 		rc = vh_ireader_object_rows(&r, q_schema, VH_IOBJ_GRANT);
+	if (rc == 0 && (said & VH_MODEL_SCHEMA_COMMENT))
+		rc = vh_ireader_object_rows(&r, q_comment, VH_IOBJ_SETTING);
 	if (rc == 0)
 		rc = vh_ireader_object_rows(&r, q_defaults, VH_IOBJ_GRANT);
 	s->arena = r.arena;

@@ -226,8 +226,10 @@ static int modelled(const inv *v, const vh_catalog_entry *a, const vh_catalog_en
 	if (strcmp(k, "table") == 0)
 		return 1;
 	/* The diff's, with the default privileges of the schema; the schema's
-	 * own are compared only when the model states some (vh_model_run.c). */
-	if (strcmp(k, "schema privilege") == 0 || strcmp(k, "default privilege") == 0)
+	 * own privileges and comment are compared only when the model states
+	 * some (vh_model_run.c). */
+	if (strcmp(k, "schema privilege") == 0 || strcmp(k, "default privilege") == 0 ||
+	    strcmp(k, "schema comment") == 0)
 		return 1;
 	if (strcmp(k, "privilege") == 0 || strcmp(k, "column privilege") == 0)
 		return privilege_modelled(v, e);

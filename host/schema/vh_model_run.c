@@ -3,7 +3,8 @@
  * A model is unqualified and runs in a scratch schema, but a few statements
  * cannot be written without naming a schema: GRANT and REVOKE ... ON SCHEMA
  * s, GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS, PROCEDURES, ROUTINES) IN
- * SCHEMA s, and ALTER DEFAULT PRIVILEGES IN SCHEMA s. A model writes the
+ * SCHEMA s, ALTER DEFAULT PRIVILEGES IN SCHEMA s, and COMMENT ON SCHEMA s
+ * for the schema the model describes. A model writes the
  * target schema's name there, as its DBA would; vhost runs each such
  * statement with the scratch schema's name instead, rewritten through
  * PostgreSQL's own parser and deparser (libpg_query), and the rest of the
@@ -39,7 +40,7 @@ typedef struct rewrite {
 typedef struct plan {
 	rewrite *v;
 	size_t n;
-	int schema_acl;
+	unsigned said; /* VH_MODEL_SCHEMA_* */
 } plan;
 
 static void plan_clear(plan *p)
@@ -147,19 +148,35 @@ static char *deparse(const PgQuery__ParseResult *tree, const PgQuery__RawStmt *s
 
 /* The schema names a statement holds, or NULL when it holds none that
  * matter: a GRANT on schemas or on all objects in schemas, an ALTER
- * DEFAULT PRIVILEGES' IN SCHEMA list (*adp set: it must have one). */
-static PgQuery__Node **schema_names(const PgQuery__Node *n, size_t *count, int *on_schema, int *adp,
-				    const char **what)
+ * DEFAULT PRIVILEGES' IN SCHEMA list (*adp set: it must have one), a
+ * COMMENT ON SCHEMA naming `target` (other schemas' are those the model
+ * creates, vh_introspect_schemas.c). *said: what it states about the
+ * schema itself. */
+static PgQuery__Node **schema_names(PgQuery__Node *n, const char *target, size_t *count,
+				    unsigned *said, int *adp, const char **what)
 {
 	*count = 0;
-	*on_schema = *adp = 0;
+	*said = 0;
+	*adp = 0;
+	if (n->node_case == PG_QUERY__NODE__NODE_COMMENT_STMT) {
+		PgQuery__CommentStmt *c = n->comment_stmt;
+
+		*what = "COMMENT ON SCHEMA";
+		if (c->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA || !c->object ||
+		    c->object->node_case != PG_QUERY__NODE__NODE_STRING ||
+		    strcmp(c->object->string->sval, target) != 0)
+			return NULL;
+		*count = 1;
+		*said = VH_MODEL_SCHEMA_COMMENT;
+		return &c->object;
+	}
 	if (n->node_case == PG_QUERY__NODE__NODE_GRANT_STMT) {
 		const PgQuery__GrantStmt *g = n->grant_stmt;
 
 		*what = g->is_grant ? "GRANT" : "REVOKE";
 		if (g->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_OBJECT &&
 		    g->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
-			*on_schema = 1;
+			*said = VH_MODEL_SCHEMA_ACL;
 			*count = g->n_objects;
 			return g->objects;
 		}
@@ -192,7 +209,8 @@ static int plan_stmt(plan *p, const vh_model *m, PgQuery__ParseResult *tree,
 {
 	PgQuery__RawStmt *st = tree->stmts[i];
 	size_t start = (size_t)st->stmt_location, end, count, first;
-	int on_schema, adp, rc;
+	unsigned said;
+	int adp, rc;
 	const char *what = NULL;
 	PgQuery__Node **names;
 	char **saved;
@@ -201,7 +219,7 @@ static int plan_stmt(plan *p, const vh_model *m, PgQuery__ParseResult *tree,
 	end = st->stmt_len ? start + (size_t)st->stmt_len : m->len;
 	if (!st->stmt || start > m->len || end > m->len)
 		return 0;
-	names = schema_names(st->stmt, &count, &on_schema, &adp, &what);
+	names = schema_names(st->stmt, target, &count, &said, &adp, &what);
 	if (!names && !adp)
 		return 0;
 	first = first_token(m, start, end);
@@ -226,7 +244,7 @@ static int plan_stmt(plan *p, const vh_model *m, PgQuery__ParseResult *tree,
 		} else {
 			p->v = grown;
 			p->v[p->n++] = (rewrite){start, end, first, sql};
-			p->schema_acl |= on_schema;
+			p->said |= said;
 		}
 	}
 	put_back(names, count, saved);
@@ -334,7 +352,7 @@ static int run_piece(PGconn *conn, const vh_model *m, const char *sql, size_t at
 
 /* See vh_model_run.h. */
 int vh_model_run(PGconn *conn, const vh_model *m, const char *path, const char *target,
-		 const char *scratch, int *schema_acl)
+		 const char *scratch, unsigned *said)
 {
 	const char *params[1] = {scratch};
 	PGresult *before = NULL, *after = NULL;
@@ -342,7 +360,7 @@ int vh_model_run(PGconn *conn, const vh_model *m, const char *path, const char *
 	size_t at = 0, i;
 	int rc;
 
-	*schema_acl = 0;
+	*said = 0;
 	if ((rc = plan_model(&p, m, target, scratch)) < 0 ||
 	    (rc = vh_db_query(&before, conn, "reading privileges", q_privileges, 1, params)) < 0)
 		goto done;
@@ -378,7 +396,7 @@ int vh_model_run(PGconn *conn, const vh_model *m, const char *path, const char *
 					  "block), and nothing for other schemas",
 					  path, what, target, target);
 	}
-	*schema_acl = p.schema_acl;
+	*said = p.said;
 done:
 	PQclear(before);
 	PQclear(after);

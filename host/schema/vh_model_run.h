@@ -8,12 +8,16 @@
 
 #include "vh_model.h"
 
+/* What a model states about its schema itself, compared only then. */
+#define VH_MODEL_SCHEMA_ACL 1u     /* GRANT or REVOKE ON SCHEMA */
+#define VH_MODEL_SCHEMA_COMMENT 2u /* COMMENT ON SCHEMA */
+
 /* Runs the model's text over `conn`, inside the transaction the caller
  * opened with search_path on `scratch`: as written, except that GRANT and
  * REVOKE on the schema `target` itself, GRANT ... ON ALL ... IN SCHEMA
- * `target` and ALTER DEFAULT PRIVILEGES IN SCHEMA `target` run against
- * `scratch`. *schema_acl is set to 1 when the model grants or revokes on
- * the schema itself (its privileges are then compared), else 0.
+ * `target`, ALTER DEFAULT PRIVILEGES IN SCHEMA `target` and COMMENT ON
+ * SCHEMA `target` run against `scratch`. *said gets VH_MODEL_SCHEMA_* for
+ * what the model states about the schema itself.
  *
  * Errors (VH_ERR_GENERIC, "model FILE:LINE: ..."): a statement fails; one
  * of those statements names another schema, or ALTER DEFAULT PRIVILEGES
@@ -23,6 +27,6 @@
  * further when the model ended the transaction: the caller checks
  * PQtransactionStatus. VH_ERR_NOMEM, VH_ERR_DB as usual. */
 int vh_model_run(PGconn *conn, const vh_model *m, const char *path, const char *target,
-		 const char *scratch, int *schema_acl);
+		 const char *scratch, unsigned *said);
 
 #endif
