@@ -36,6 +36,37 @@ char *vh_diff_partition_by(char *sql, const vh_itable *t)
 	return out;
 }
 
+/* Detached, a partition keeps its copies of the parent's keys and indexes
+ * as its own, which the other side does not list (it has what it declares,
+ * or as another partition what its new parent gives it): they are dropped
+ * right after the detach, and what the table declares is added as for any
+ * table. So the change converges in one revision; the indexes are built
+ * again (REVIEW). */
+static void detached_keys(vh_dbuilder *b, const vh_itable *f, const vh_itable *t)
+{
+	const char *p = f->inherited;
+	int i = 0;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "\x1e"), k = strcspn(p, "\x1f");
+		char *name = k < n ? strndup(p, k) : NULL;
+		const char *sql = k < n ? p + k + 1 : p;
+		vh_op *op = vh_diff_add(b, strncmp(sql, "DROP INDEX ", 11) == 0 ? VH_OP_REMOVE_INDEX
+									       : VH_OP_REMOVE_CONSTRAINT,
+					PH_DROP_TABLE, 0, t->name, name,
+					strdup("the parent's copy, kept when detached"),
+					strndup(sql, (size_t)(p + n - sql)),
+					i++ ? NULL
+					    : "What the detached table declares is added again after "
+					      "this: its indexes are built anew.");
+
+		if (op)
+			op->order = -1000 - f->depth + 1;
+		free(name);
+		p += n + (p[n] != '\0');
+	}
+}
+
 /* See vh_diff_int.h. Detaching goes before columns are dropped (the
  * table's own from then on), attaching after the keys are added, so the
  * table matches its new parent by then. */
@@ -52,6 +83,7 @@ void vh_diff_partition(vh_dbuilder *b, const vh_itable *f, const vh_itable *t)
 				 NULL);
 		if (op)
 			op->order = -1000 - f->depth;
+		detached_keys(b, f, t);
 	}
 	if (t->parent) {
 		op = vh_diff_add(b, VH_OP_ATTACH_PARTITION, PH_ADD_CONS, 0, t->name, NULL,

@@ -76,6 +76,10 @@ typedef struct vh_itable {
 	const char *parent;
 	const char *bound;
 	int depth;
+	/* A partition's constraints and indexes that are its parent's, each
+	 * "name\x1fstatement that drops it once detached", separated by
+	 * "\x1e"; NULL for none. */
+	const char *inherited;
 } vh_itable;
 
 /* An object of its own kind (vh_introspect_objects.c): an enum type, a

@@ -29,7 +29,20 @@ static const char q_tables[] =
 	"  WHERE ih.inhrelid = c.oid AND c.relispartition),"
 	" CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,"
 	" CASE WHEN c.relispartition THEN (SELECT count(*) - 1 FROM pg_partition_ancestors(c.oid))"
-	"  ELSE 0 END"
+	"  ELSE 0 END,"
+	/* What a partition holds from its parent, as "name\x1fstatement" that
+	 * drops it once detached: foreign keys, other constraints, indexes. */
+	" CASE WHEN c.relispartition THEN (SELECT string_agg(q.s, chr(30) ORDER BY q.o, q.s) FROM ("
+	"  SELECT CASE WHEN k.contype = 'f' THEN 0 ELSE 1 END AS o, quote_ident(k.conname)"
+	"   || chr(31) || 'ALTER TABLE ' || quote_ident(c.relname) || ' DROP CONSTRAINT '"
+	"   || quote_ident(k.conname) AS s"
+	"  FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype IN ('p', 'u', 'f', 'c', 'x')"
+	"  AND (k.conparentid <> 0 OR NOT k.conislocal)"
+	"  UNION ALL SELECT 2, quote_ident(i.relname) || chr(31) || 'DROP INDEX ' || quote_ident(i.relname)"
+	"  FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid"
+	"  AND EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = x.indexrelid)"
+	"  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid"
+	"   AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))) q) END"
 	" FROM pg_class c"
 	" LEFT JOIN pg_description ds ON ds.objoid = c.oid"
 	"  AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0"
@@ -256,6 +269,7 @@ int vh_ireader_tables(vh_ireader *r)
 		t->parent = vh_ireader_field(r, res, i, 4, &oom);
 		t->bound = vh_ireader_field(r, res, i, 5, &oom);
 		t->depth = atoi(PQgetvalue(res, i, 6));
+		t->inherited = vh_ireader_field(r, res, i, 7, &oom);
 	}
 	r->s->ntables = (size_t)n;
 	PQclear(res);

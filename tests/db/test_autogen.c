@@ -62,6 +62,8 @@ static const ag_case ag_cases[] = {
 	{"26_partitions", -1, "PARTITION OF metrics_eu FOR VALUES WITH (modulus 2, remainder 1)",
 	 "ALTER TABLE events ATTACH PARTITION events_2025"},
 	{"27_schemas", 0, "CREATE SCHEMA ag27_new", "DROP SCHEMA ag27_new"},
+	{"28_partition_detach", -1, "ALTER TABLE orders_2024 DROP CONSTRAINT orders_2024_pkey",
+	 "ALTER TABLE archive DROP CONSTRAINT archive_pkey"},
 	{"30_privileges", 1, "GRANT DELETE ON TABLE fresh TO \\\"vh_test_Mixed Case\\\"",
 	 "GRANT INSERT ON TABLE docs TO vh_test_reader"},
 	{"31_row_level_security", 1, "ALTER TABLE a ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
@@ -299,6 +301,7 @@ AG_TEST(38)
 AG_TEST(39)
 AG_TEST(40)
 AG_TEST(41)
+AG_TEST(42)
 
 static void (*const ag_tests[])(void) = {
 	test_case_0, test_case_1, test_case_2,  test_case_3,  test_case_4,
@@ -310,6 +313,7 @@ static void (*const ag_tests[])(void) = {
 	test_case_27, test_case_28, test_case_29, test_case_30, test_case_31,
 	test_case_32, test_case_33, test_case_34, test_case_35, test_case_36,
 	test_case_37, test_case_38, test_case_39, test_case_40, test_case_41,
+	test_case_42,
 };
 /* A case added to ag_cases needs its AG_TEST and an entry here. */
 _Static_assert(sizeof(ag_tests) / sizeof(*ag_tests) == AG_NCASES, "ag_tests covers ag_cases");
