@@ -35,20 +35,25 @@ void vh_diff_setting(vh_dbuilder *b, const vh_iobject *f, const vh_iobject *t)
 		   (touched(b, VH_OP_MODIFY_TYPE, o->table, o->extra) ||
 		    touched(b, VH_OP_REMOVE_COLUMN, o->table, o->extra) ||
 		    touched(b, VH_OP_REMOVE_INDEX, o->table, o->extra));
+	/* A comment is unset, a setting back to its default. */
+	const char *unset = strstr(o->name, " comment") ? "none" : "default";
 	vh_op *op;
 
-	if (touched(b, VH_OP_REMOVE_TABLE, o->table, NULL)) {
+	if (touched(b, VH_OP_REMOVE_TABLE, o->table, NULL) ||
+	    touched(b, VH_OP_REMOVE_OBJECT, o->table, NULL)) {
 		if (!t)
-			return; /* goes with its table */
-		lost = 1;   /* a table dropped and created again */
+			return; /* goes with its table or view */
+		lost = 1;   /* dropped and created again */
 	}
+	if (touched(b, VH_OP_RECREATE_OBJECT, o->table, NULL))
+		lost = 1; /* a view recreated */
 	if (t && (!f || lost || strcmp(f->def, t->def) != 0)) {
 		op = vh_diff_add(b, VH_OP_REPLACE_OBJECT, PH_POLICY, 0, t->table, t->extra,
 				 f && strcmp(f->def, t->def) == 0
 					 ? vh_diff_fmt("setting %s: %s, set again after the change "
 						       "resets it", t->name, t->def)
 					 : vh_diff_fmt("setting %s: %s -> %s", t->name,
-						       f ? f->def : "default", t->def),
+						       f ? f->def : unset, t->def),
 				 strdup(t->create), NULL);
 		if (op && tt)
 			op->order = tt->depth;
@@ -56,7 +61,7 @@ void vh_diff_setting(vh_dbuilder *b, const vh_iobject *f, const vh_iobject *t)
 			op->target_fmt = strcmp(t->what, "SCHEMA") == 0;
 	} else if (!t && !(f->extra && touched(b, VH_OP_REMOVE_COLUMN, f->table, f->extra))) {
 		op = vh_diff_add(b, VH_OP_REPLACE_OBJECT, PH_DROP_POLICY, 0, f->table, f->extra,
-				 vh_diff_fmt("setting %s: %s -> default", f->name, f->def),
+				 vh_diff_fmt("setting %s: %s -> %s", f->name, f->def, unset),
 				 strdup(f->drop), NULL);
 		if (op)
 			op->target_fmt = strcmp(f->what, "SCHEMA") == 0;

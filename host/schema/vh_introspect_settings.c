@@ -2,7 +2,8 @@
  * are no object of their own, read as VH_IOBJ_SETTING rows where they
  * differ from what CREATE TABLE gives: a column's STORAGE (other than its
  * type's), COMPRESSION and STATISTICS target, a table's REPLICA IDENTITY
- * and the index it is CLUSTERed on. Each row says how to set the value
+ * and the index it is CLUSTERed on, and the comments on a view's columns
+ * and a materialized view's indexes. Each row says how to set the value
  * (create) and how to put the default back (drop); `extra` names the
  * column or index the setting hangs on, which vh_diff_settings.c watches
  * for being dropped or rebuilt. Partitions are read too: their settings
@@ -63,7 +64,27 @@ static const char q_settings[] =
 	" NULL, c.oid"
 	" FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE x.indisclustered AND c.relkind = 'r' AND" VH_IREL_OK("c");
+	" WHERE x.indisclustered AND c.relkind = 'r' AND" VH_IREL_OK("c")
+	/* Comments that hang on a view rather than being part of it: on its
+	 * columns, on a materialized view's indexes. */
+	" UNION ALL"
+	" SELECT 0, 'SETTING', " COLUMN_NAME " || ' comment', quote_ident(c.relname),"
+	" quote_literal(ds.description), 'COMMENT ON COLUMN ' || " COLUMN_NAME " || ' IS '"
+	"  || quote_literal(ds.description), 'COMMENT ON COLUMN ' || " COLUMN_NAME " || ' IS NULL',"
+	" quote_ident(a.attname), NULL, c.oid"
+	" FROM pg_description ds JOIN pg_class c ON ds.classoid = 'pg_class'::regclass"
+	"  AND ds.objoid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ds.objsubid"
+	" WHERE ds.objsubid > 0 AND c.relkind IN ('v', 'm') AND" VH_IREL_OK("c")
+	" UNION ALL"
+	" SELECT 0, 'SETTING', quote_ident(i.relname) || ' comment', quote_ident(c.relname),"
+	" quote_literal(ds.description), 'COMMENT ON INDEX ' || quote_ident(i.relname) || ' IS '"
+	"  || quote_literal(ds.description), 'COMMENT ON INDEX ' || quote_ident(i.relname)"
+	"  || ' IS NULL', quote_ident(i.relname), NULL, c.oid"
+	" FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_description ds ON ds.objoid = i.oid"
+	"  AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0"
+	" WHERE c.relkind = 'm' AND" VH_IREL_OK("c");
 
 /* See vh_introspect_int.h. */
 int vh_ireader_settings(vh_ireader *r)

@@ -88,29 +88,8 @@ static int default_grant(const inv *v, const vh_catalog_entry *e, const vh_catal
 	return 1;
 }
 
-/* The index `name` (of a comment's "index name") belongs to an ordinary
- * table on the sides that have it: a materialized view's index is part of
- * the view's definition, which holds no comment. */
-static int table_index(const inv *v, const char *name)
-{
-	const vh_catalog *cats[2] = {v->from, v->to};
-	size_t s, i, n = strlen(name);
-
-	for (s = 0; s < 2; s++)
-		for (i = 0; i < vh_catalog_count(cats[s]); i++) {
-			const vh_catalog_entry *e = vh_catalog_get(cats[s], i);
-			size_t len = strlen(e->name);
-
-			if (strcmp(e->kind, "index") == 0 && len > n + 1 &&
-			    strcmp(e->name + len - n, name) == 0 && e->name[len - n - 1] == '.' &&
-			    !owner_modelled(v, e->name, len - n - 1, 1))
-				return 0;
-		}
-	return 1;
-}
-
-/* Comments: on a table and its columns, a view (not its columns), a
- * constraint of a table, an index of a table, and the objects of a
+/* Comments: on a table, a view and their columns, a constraint of a
+ * table, an index (a materialized view's too), and the objects of a
  * modelled kind. */
 static int comment_modelled(const inv *v, const char *name)
 {
@@ -121,15 +100,13 @@ static int comment_modelled(const inv *v, const char *name)
 	if (!strchr(name, ' ')) {
 		size_t len = strcspn(name, ".");
 
-		return owner_modelled(v, name, len, name[len] == '.');
+		return owner_modelled(v, name, len, 0);
 	}
 	if (strncmp(name, "table constraint ", 17) == 0) {
 		const char *on = strstr(name, " on ");
 
 		return on && owner_modelled(v, on + 4, strlen(on + 4), 1);
 	}
-	if (strncmp(name, "index ", 6) == 0)
-		return table_index(v, name + 6);
 	for (i = 0; kinds[i]; i++)
 		if (strncmp(name, kinds[i], strlen(kinds[i])) == 0)
 			return 1;

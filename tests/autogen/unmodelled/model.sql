@@ -12,4 +12,3 @@ REVOKE USAGE ON DOMAIN positive FROM PUBLIC;
 CREATE STATISTICS st_docs (dependencies) ON id, owner_name FROM docs;
 CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;
 CREATE INDEX ix_mv ON mv (x);
-COMMENT ON INDEX ix_mv IS 'on a materialized view''s index';
