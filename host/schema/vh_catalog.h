@@ -24,9 +24,9 @@
  * operators, text search configurations, conversions, and comments on all
  * of these, the privileges on the schema itself (but its owner's and
  * those of the role connected), column settings (storage, compression,
- * statistics target), replica identity, clustering, inheritance and the
- * schema's own comment. Not covered: ownership, access method,
- * tablespace. Column order is not
+ * statistics target), replica identity, clustering, inheritance,
+ * tablespaces and access methods, and the schema's own comment. Not
+ * covered: ownership, security labels. Column order is not
  * compared: drop-and-re-add moves a column to the end, and nothing but
  * SELECT * can tell. */
 #ifndef VH_CATALOG_H

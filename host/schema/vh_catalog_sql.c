@@ -91,7 +91,8 @@ const char *const vh_catalog_sql[] = {
 
 	/* Triggers written by users (not those behind foreign keys). */
 	"SELECT 'trigger', c.relname || '.' || g.tgname, pg_get_triggerdef(g.oid, true)"
-	" || CASE g.tgenabled WHEN 'D' THEN ' (disabled)' ELSE '' END"
+	" || CASE g.tgenabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (enabled replica)'"
+	"  WHEN 'A' THEN ' (enabled always)' ELSE '' END"
 	" FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE n.nspname = $1 AND NOT g.tgisinternal" VH__REL_OK("c"),
@@ -181,6 +182,15 @@ const char *const vh_catalog_sql[] = {
 	" WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND (c.relreplident <> 'd'"
 	"  OR EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisclustered))"
 	VH__REL_OK("c"),
+
+	/* Where a table or index lives, when not where CREATE puts it: named,
+	 * not generated. */
+	"SELECT 'storage', c.relname::text, concat_ws(', ', 'tablespace ' || t.spcname,"
+	"  CASE WHEN c.relkind IN ('r', 'm') AND am.amname <> 'heap' THEN 'access method ' || am.amname END)"
+	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace LEFT JOIN pg_am am ON am.oid = c.relam"
+	" WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm', 'i', 'I')"
+	" AND (c.reltablespace <> 0 OR (c.relkind IN ('r', 'm') AND am.amname <> 'heap'))" VH__REL_OK("c"),
 
 	/* Inheritance other than partitioning (INHERITS): named, not
 	 * generated. */

@@ -79,7 +79,10 @@ static void create_object(vh_dbuilder *b, const vh_iobject *o, vh_op_kind kind,
 		size_t n = strcspn(p, "\x1e");
 		vh_op *op = vh_diff_add(b, kind, phase, 0, o->name, NULL,
 					label(o, p == o->create ? NULL
-							  : o->kind == VH_IOBJ_VIEW ? "index" : "disabled"),
+						 : o->kind == VH_IOBJ_VIEW ? "index"
+						 : strstr(p, " DISABLE TRIGGER ") ? "disabled"
+						 : strstr(p, " ENABLE REPLICA ") ? "enabled replica"
+										  : "enabled always"),
 					strndup(p, n),
 					p == o->create ? review : NULL);
 

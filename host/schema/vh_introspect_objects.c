@@ -88,16 +88,19 @@ static const char *const q_objects[] = {
 
 	/* Triggers written by users (not those behind foreign keys). */
 	"SELECT 4, 'TRIGGER', quote_ident(g.tgname), quote_ident(c.relname),"
-	" w.def || CASE g.tgenabled WHEN 'D' THEN ' (disabled)' ELSE '' END,"
-	" w.def || CASE g.tgenabled WHEN 'D' THEN chr(30) || 'ALTER TABLE '"
-	"  || quote_ident(c.relname) || ' DISABLE TRIGGER ' || quote_ident(g.tgname) ELSE '' END,"
+	" w.def || coalesce(' (' || lower(e.how) || ')', ''),"
+	" w.def || coalesce(chr(30) || 'ALTER TABLE ' || quote_ident(c.relname) || ' ' || e.how"
+	"  || ' TRIGGER ' || quote_ident(g.tgname), ''),"
 	" 'DROP TRIGGER ' || quote_ident(g.tgname) || ' ON ' || quote_ident(c.relname), NULL,"
 	COMMENT("pg_trigger", "g.oid") ", g.oid"
 	" FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace,"
 	/* The table is always qualified: the schema's name goes. */
 	" LATERAL (SELECT replace(pg_get_triggerdef(g.oid), ' ON ' || quote_ident(n.nspname) || '.',"
-	"  ' ON ') AS def) w"
+	"  ' ON ') AS def) w,"
+	/* Disabled, or firing in replica sessions (REPLICA) or in all (ALWAYS). */
+	" LATERAL (SELECT CASE g.tgenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA'"
+	"  WHEN 'A' THEN 'ENABLE ALWAYS' END AS how) e"
 	" WHERE n.nspname = $1 AND NOT g.tgisinternal AND c.relname <> ALL ($2::text[])"
 	" AND g.tgparentid = 0", /* a partition's clone of its parent's trigger */
 };
