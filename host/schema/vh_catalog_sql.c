@@ -34,6 +34,7 @@ const char *const vh_catalog_sql[] = {
 	" c.relname::text,"
 	" concat_ws(' ',"
 	"  CASE WHEN c.relpersistence = 'u' THEN 'unlogged' END,"
+	"  CASE WHEN c.reloftype <> 0 THEN 'of type ' || format_type(c.reloftype, NULL) END,"
 	"  CASE WHEN c.relkind = 'p' THEN 'partition by ' || pg_get_partkeydef(c.oid) END,"
 	"  CASE WHEN c.relispartition THEN 'partition of ' || (SELECT i.inhparent::regclass::text"
 	"   FROM pg_inherits i WHERE i.inhrelid = c.oid LIMIT 1) || ' '"
@@ -281,7 +282,9 @@ const char *const vh_catalog_sql[] = {
 	" FROM pg_event_trigger e WHERE $1::text IS NOT NULL",
 
 	/* Rules other than a view's own, and extended statistics. */
-	"SELECT 'rule', r.tablename || '.' || r.rulename, r.definition"
+	/* The rule's table is written qualified: the schema's name goes. */
+	"SELECT 'rule', r.tablename || '.' || r.rulename,"
+	" replace(r.definition, ' ' || quote_ident($1) || '.', ' ')"
 	" FROM pg_rules r WHERE r.schemaname = $1 AND r.tablename <> ALL($2::text[])",
 
 	"SELECT 'statistics', s.stxname::text,"

@@ -35,8 +35,9 @@ void vh_diff_setting(vh_dbuilder *b, const vh_iobject *f, const vh_iobject *t)
 		   (touched(b, VH_OP_MODIFY_TYPE, o->table, o->extra) ||
 		    touched(b, VH_OP_REMOVE_COLUMN, o->table, o->extra) ||
 		    touched(b, VH_OP_REMOVE_INDEX, o->table, o->extra));
-	/* A comment is unset, a setting back to its default. */
-	const char *unset = strstr(o->name, " comment") ? "none" : "default";
+	/* A comment or a default is unset, a setting back to its default. */
+	const char *unset = strstr(o->name, " comment") || strstr(o->name, " default") ? "none"
+										       : "default";
 	vh_op *op;
 
 	if (touched(b, VH_OP_REMOVE_TABLE, o->table, NULL) ||

@@ -2,8 +2,8 @@
  * are no object of their own, read as VH_IOBJ_SETTING rows where they
  * differ from what CREATE TABLE gives: a column's STORAGE (other than its
  * type's), COMPRESSION and STATISTICS target, a table's REPLICA IDENTITY
- * and the index it is CLUSTERed on, and the comments on a view's columns
- * and a materialized view's indexes. Each row says how to set the value
+ * and the index it is CLUSTERed on; a view column's default, and the
+ * comments on a view's columns and a materialized view's indexes. Each row says how to set the value
  * (create) and how to put the default back (drop); `extra` names the
  * column or index the setting hangs on, which vh_diff_settings.c watches
  * for being dropped or rebuilt. Partitions are read too: their settings
@@ -65,6 +65,17 @@ static const char q_settings[] =
 	" FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE x.indisclustered AND c.relkind = 'r' AND" VH_IREL_OK("c")
+	/* A view column's default (for INSERT through the view). */
+	" UNION ALL"
+	" SELECT 0, 'SETTING', " COLUMN_NAME " || ' default', quote_ident(c.relname),"
+	" pg_get_expr(d.adbin, d.adrelid), 'ALTER VIEW ' || quote_ident(c.relname)"
+	"  || ' ALTER COLUMN ' || quote_ident(a.attname) || ' SET DEFAULT ' || pg_get_expr(d.adbin, d.adrelid),"
+	" 'ALTER VIEW ' || quote_ident(c.relname) || ' ALTER COLUMN ' || quote_ident(a.attname)"
+	"  || ' DROP DEFAULT', quote_ident(a.attname), NULL, c.oid"
+	" FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum"
+	" WHERE c.relkind = 'v' AND" VH_IREL_OK("c")
 	/* Comments that hang on a view rather than being part of it: on its
 	 * columns, on a materialized view's indexes. */
 	" UNION ALL"

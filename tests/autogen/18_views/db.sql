@@ -6,3 +6,4 @@ CREATE MATERIALIZED VIEW mv AS SELECT id, name FROM t;
 CREATE INDEX ix_mv_id ON mv (id);
 COMMENT ON COLUMN v_over_changed.id IS 'kept through the recreate';
 COMMENT ON COLUMN v_gone.name IS 'goes with its view';
+ALTER VIEW v_over_changed ALTER COLUMN id SET DEFAULT 0;
