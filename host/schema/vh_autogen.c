@@ -76,14 +76,16 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	PGresult *res = NULL, *schemas = NULL;
 	vh_model m;
 	vh_autogen_ext ext = {0};
+	vh_model_plan plan = {0};
 	PQnoticeReceiver prev;
-	unsigned said = 0;
 	int rc, open = 0;
 
 	*up = *down = NULL;
 	if ((rc = vh_model_read(&m, model_path)) < 0)
 		goto done;
 	snprintf(scratch, sizeof(scratch), "vhost_model_%d", PQbackendPID(conn));
+	if ((rc = vh_model_plan_make(&plan, &m, schema, scratch)) < 0)
+		goto done;
 	/* A session-level SET, undone by the ROLLBACK like the rest: should the
 	 * model COMMIT, what follows still lands in the scratch schema, which
 	 * then goes as a whole. */
@@ -94,11 +96,16 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 		rc = vh_error_set(VH_ERR_NOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = vh_db_exec(conn, "starting the model's transaction", "BEGIN")) < 0)
+	/* One snapshot for all of it: what the model changed outside its
+	 * scratch schema shows as itself, not mixed with what other sessions
+	 * commit meanwhile (vh_model_run.c compares before and after). */
+	if ((rc = vh_db_exec(conn, "starting the model's transaction",
+			     "BEGIN ISOLATION LEVEL REPEATABLE READ")) < 0)
 		goto done;
 	open = 1;
 	/* The target first: whatever the model does cannot show in it. */
 	if ((rc = vh_introspect(&db, conn, schema, exclude)) < 0 ||
+	    (rc = vh_nsp_acl_add(db, conn, schema, schema, plan.said)) < 0 ||
 	    (rc = vh_catalog_snapshot(&cdb, conn, schema, exclude)) < 0 ||
 	    (rc = vh_deps_read(&ddb, conn, schema)) < 0 ||
 	    (rc = vh_schemas_before(&schemas, conn)) < 0 ||
@@ -106,7 +113,7 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	    (rc = vh_autogen_ext_prepare(&ext, conn, schema, scratch)) < 0)
 		goto done;
 	prev = PQsetNoticeReceiver(conn, vh_autogen_ext_notice, &ext);
-	rc = vh_model_run(conn, &m, model_path, schema, scratch, &said);
+	rc = vh_model_run(conn, &m, &plan, model_path, schema, scratch);
 	PQsetNoticeReceiver(conn, prev, NULL);
 	if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
 		/* A COMMIT in the model made the scratch schema permanent, and
@@ -138,11 +145,10 @@ int vh_autogen_diff(vh_diff **up, vh_diff **down, PGconn *conn, const char *sche
 	}
 	PQclear(res);
 	res = NULL;
-	/* The schema's own privileges and defaults, both sides under the
-	 * target's name (vh_model_run left the target's as they were). */
+	/* The schema's own privileges and defaults under the target's name,
+	 * as the target's were read. */
 	if ((rc = vh_introspect(&want, conn, scratch, exclude)) < 0 ||
-	    (rc = vh_nsp_acl_add(db, conn, schema, schema, said)) < 0 ||
-	    (rc = vh_nsp_acl_add(want, conn, scratch, schema, said)) < 0 ||
+	    (rc = vh_nsp_acl_add(want, conn, scratch, schema, plan.said)) < 0 ||
 	    (rc = vh_catalog_snapshot(&cwant, conn, scratch, exclude)) < 0 ||
 	    (rc = vh_deps_read(&dwant, conn, scratch)) < 0 ||
 	    (rc = vh_schemas_add(db, want, conn, schemas, scratch, schema, ext.schemas,
@@ -177,6 +183,7 @@ done:
 		PQfreemem(qscratch);
 	free(sql);
 	vh_model_clear(&m);
+	vh_model_plan_clear(&plan);
 	vh_autogen_ext_clear(&ext);
 	return rc;
 }

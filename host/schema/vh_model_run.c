@@ -31,19 +31,16 @@
 #include "vh_error.h"
 
 /* A statement of the model that runs rewritten. */
-typedef struct rewrite {
+typedef struct vh_model_rewrite {
 	size_t start, end; /* bytes of the model's text it replaces */
 	size_t first;      /* byte of its first token, for messages */
 	char *sql;
 } rewrite;
 
-typedef struct plan {
-	rewrite *v;
-	size_t n;
-	unsigned said; /* VH_MODEL_SCHEMA_* */
-} plan;
+typedef vh_model_plan plan;
 
-static void plan_clear(plan *p)
+/* See vh_model_run.h. */
+void vh_model_plan_clear(vh_model_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		free(p->v[i].sql);
@@ -252,17 +249,18 @@ static int plan_stmt(plan *p, const vh_model *m, PgQuery__ParseResult *tree,
 	return rc;
 }
 
-/* The rewrites of the model, in text order. A text libpg_query cannot
- * parse has none: the server runs it as written and says what is wrong,
- * or the check after the model catches what it did. */
-static int plan_model(plan *p, const vh_model *m, const char *target,
-		      const char *scratch)
+/* See vh_model_run.h. A text libpg_query cannot parse has no rewrites:
+ * the server runs it as written and says what is wrong, or the check
+ * after the model catches what it did. */
+int vh_model_plan_make(vh_model_plan *p, const vh_model *m, const char *target,
+		       const char *scratch)
 {
 	static int registered;
 	PgQueryProtobufParseResult r;
 	PgQuery__ParseResult *tree;
 	int rc = 0;
 
+	memset(p, 0, sizeof(*p));
 	/* libpg_query keeps a memory context per thread once it parsed, freed
 	 * at exit (vh_lint_parse.c does the same). */
 	if (!registered)
@@ -277,6 +275,8 @@ static int plan_model(plan *p, const vh_model *m, const char *target,
 		rc = plan_stmt(p, m, tree, i, target, scratch);
 	pg_query__parse_result__free_unpacked(tree, NULL);
 	pg_query_free_protobuf_parse_result(r);
+	if (rc < 0)
+		vh_model_plan_clear(p);
 	return rc;
 }
 
@@ -351,21 +351,18 @@ static int run_piece(PGconn *conn, const vh_model *m, const char *sql, size_t at
 }
 
 /* See vh_model_run.h. */
-int vh_model_run(PGconn *conn, const vh_model *m, const char *path, const char *target,
-		 const char *scratch, unsigned *said)
+int vh_model_run(PGconn *conn, const vh_model *m, const vh_model_plan *p, const char *path,
+		 const char *target, const char *scratch)
 {
 	const char *params[1] = {scratch};
 	PGresult *before = NULL, *after = NULL;
-	plan p = {0};
 	size_t at = 0, i;
 	int rc;
 
-	*said = 0;
-	if ((rc = plan_model(&p, m, target, scratch)) < 0 ||
-	    (rc = vh_db_query(&before, conn, "reading privileges", q_privileges, 1, params)) < 0)
+	if ((rc = vh_db_query(&before, conn, "reading privileges", q_privileges, 1, params)) < 0)
 		goto done;
-	for (i = 0; rc == 0 && i <= p.n; i++) {
-		size_t end = i < p.n ? p.v[i].start : m->len;
+	for (i = 0; rc == 0 && i <= p->n; i++) {
+		size_t end = i < p->n ? p->v[i].start : m->len;
 
 		if (end > at) {
 			char *text = strndup(m->text + at, end - at);
@@ -376,9 +373,9 @@ int vh_model_run(PGconn *conn, const vh_model *m, const char *path, const char *
 		}
 		if (PQtransactionStatus(conn) == PQTRANS_IDLE)
 			goto done; /* the model committed: the caller's to say */
-		if (rc == 0 && i < p.n) {
-			rc = run_piece(conn, m, p.v[i].sql, p.v[i].first, 1);
-			at = p.v[i].end;
+		if (rc == 0 && i < p->n) {
+			rc = run_piece(conn, m, p->v[i].sql, p->v[i].first, 1);
+			at = p->v[i].end;
 		}
 	}
 	if (rc < 0 || PQtransactionStatus(conn) == PQTRANS_IDLE)
@@ -396,10 +393,8 @@ int vh_model_run(PGconn *conn, const vh_model *m, const char *path, const char *
 					  "block), and nothing for other schemas",
 					  path, what, target, target);
 	}
-	*said = p.said;
 done:
 	PQclear(before);
 	PQclear(after);
-	plan_clear(&p);
 	return rc;
 }
