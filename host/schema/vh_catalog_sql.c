@@ -237,7 +237,9 @@ const char *const vh_catalog_sql[] = {
 	" string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type)"
 	" FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace,"
 	" aclexplode(coalesce(t.typacl, acldefault('T'::\"char\", t.typowner))) a"
-	" WHERE n.nspname = $1 AND a.grantee <> t.typowner AND t.typtype IN ('e', 'd')"
+	" WHERE n.nspname = $1 AND a.grantee <> t.typowner AND (t.typtype IN ('e', 'd')"
+	"  OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
+	"  AND r.relkind = 'c')))"
 	" GROUP BY t.typname, a.grantee",
 
 	/* Privileges on the schema itself, but its owner's and those of the

@@ -243,6 +243,27 @@ static void policy(vh_dbuilder *b, const vh_iobject *f, const vh_iobject *t)
  * Privileges
  * --------------------------------------------------------------------- */
 
+/* Kinds whose new objects are given a privilege for PUBLIC by default:
+ * EXECUTE on a routine, USAGE on a type; NULL for others. */
+static const char *public_default(vh_iobj_kind k)
+{
+	return k == VH_IOBJ_FUNCTION ? "EXECUTE"
+	       : k == VH_IOBJ_ENUM || k == VH_IOBJ_DOMAIN || k == VH_IOBJ_COMPOSITE ? "USAGE"
+										: NULL;
+}
+
+/* `from` has a routine or type called `name`. */
+static int has_default_holder(const vh_ischema *from, const char *name)
+{
+	static const vh_iobj_kind kinds[] = {VH_IOBJ_FUNCTION, VH_IOBJ_ENUM, VH_IOBJ_DOMAIN,
+					     VH_IOBJ_COMPOSITE};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (vh_ischema_object(from, kinds[i], name, NULL))
+			return 1;
+	return 0;
+}
+
 /* Marks an operation on the schema itself or its default privileges
  * (vh_introspect_nsp_acl.c): its SQL names the schema as %I. */
 static void on_schema(vh_op *op, const vh_iobject *o)
@@ -266,31 +287,32 @@ static void grant(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
 			  f);
 	if (!t || (f && !again && strcmp(f->def, t->def) == 0))
 		return;
-	/* What a new routine gets anyway (EXECUTE to PUBLIC). */
-	if (*t->extra == 'd' && (again || !vh_ischema_object(from, VH_IOBJ_FUNCTION, t->table, NULL)))
+	/* What a new routine or type gets anyway (EXECUTE, USAGE to PUBLIC). */
+	if (*t->extra == 'd' && (again || !has_default_holder(from, t->table)))
 		return;
 	on_schema(vh_diff_add(b, VH_OP_ADD_OBJECT, PH_GRANT, 0, t->table, t->name,
 			      vh_diff_fmt("%s %s", word, t->def), strdup(t->create), NULL),
 		  t);
 }
 
-/* A routine created (or created again) by the diff gets EXECUTE for PUBLIC;
- * revoke it when the other side has it revoked. */
-static void public_execute(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to,
-			   const vh_iobject *t)
+/* A routine or type created (or created again) by the diff gets EXECUTE
+ * or USAGE for PUBLIC; revoke it when the other side has it revoked. */
+static void public_default_revoked(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to,
+				   const vh_iobject *t)
 {
+	const char *priv = public_default(t->kind);
 	char *name;
 
-	if (vh_ischema_object(from, VH_IOBJ_FUNCTION, t->name, NULL) && !remade(b, t->name))
+	if (vh_ischema_object(from, t->kind, t->name, NULL) && !remade(b, t->name))
 		return;
-	if (!(name = vh_diff_fmt("EXECUTE ON %s %s TO PUBLIC", t->what, t->name))) {
+	if (!(name = vh_diff_fmt("%s ON %s %s TO PUBLIC", priv, t->what, t->name))) {
 		b->oom = 1;
 		return;
 	}
 	if (!vh_ischema_object(to, VH_IOBJ_GRANT, name, NULL))
 		vh_diff_add(b, VH_OP_REMOVE_OBJECT, PH_GRANT, 0, t->name, name,
 			    vh_diff_fmt("privilege %s", name),
-			    vh_diff_fmt("REVOKE EXECUTE ON %s %s FROM PUBLIC", t->what, t->name), NULL);
+			    vh_diff_fmt("REVOKE %s ON %s %s FROM PUBLIC", priv, t->what, t->name), NULL);
 	free(name);
 }
 
@@ -305,8 +327,8 @@ void vh_diff_acl(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to)
 		const vh_iobject *f = mine ? o : vh_ischema_object(from, o->kind, o->name, NULL);
 		const vh_iobject *t = mine ? vh_ischema_object(to, o->kind, o->name, NULL) : o;
 
-		if (!mine && o->kind == VH_IOBJ_FUNCTION)
-			public_execute(b, from, to, o);
+		if (!mine && public_default(o->kind))
+			public_default_revoked(b, from, to, o);
 		if (!vh_diff_acl_kind(o->kind) || (!mine && f))
 			continue; /* a pair is seen from `from` */
 		if (o->kind == VH_IOBJ_RLS)

@@ -1,8 +1,8 @@
 /* vh_introspect_acl.c - what decides who may do what in the schema, read
  * for autogenerate as vh_iobject rows: a table's row level security
  * switches (ENABLE, FORCE), its policies, and the privileges granted on
- * tables, views, sequences, columns, functions and procedures, one row per
- * grantee and privilege (aclexplode). Roles are named through quote_ident,
+ * tables, views, sequences, columns, functions, procedures, enums, domains
+ * and composite types, one row per grantee and privilege (aclexplode). Roles are named through quote_ident,
  * expressions rendered by pg_get_expr with the schema alone on the
  * search_path. The owner's own privileges are left out: they come with
  * ownership, which vhost does not compare (docs/autogenerate.md); so are
@@ -43,9 +43,10 @@ static const char q_policies[] =
 	" WHERE" ACL_REL_OK("c");
 
 /* One row per object, grantee and privilege: name "SELECT ON TABLE t TO r",
- * "UPDATE (c) ON TABLE t TO r", "EXECUTE ON FUNCTION f(integer) TO PUBLIC";
- * table: the object ("t", "f(integer)"); extra "d" for a privilege every
- * new object of its kind gets (EXECUTE to PUBLIC on a routine). */
+ * "UPDATE (c) ON TABLE t TO r", "EXECUTE ON FUNCTION f(integer) TO PUBLIC",
+ * "USAGE ON TYPE mood TO r"; table: the object ("t", "f(integer)"); extra
+ * "d" for a privilege every new object of its kind gets (EXECUTE to PUBLIC
+ * on a routine, USAGE to PUBLIC on a type). */
 static const char q_grants[] =
 	"SELECT 0, 'GRANT', x.priv || ' ON ' || x.target || ' TO ' || g.grantee, x.obj,"
 	" x.priv || ' ON ' || x.target || ' TO ' || g.grantee"
@@ -80,7 +81,20 @@ static const char q_grants[] =
 	"  aclexplode(coalesce(p.proacl, acldefault('f'::\"char\", p.proowner))) a"
 	"  WHERE n.nspname = $1 AND p.prokind IN ('f', 'p') AND a.grantee <> p.proowner"
 	"  AND $2::text[] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_depend e"
-	"   WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')) x,"
+	"   WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')"
+	/* Enums, domains and composite types (not a table's row type):
+	 * USAGE for PUBLIC is what every new one gets. */
+	"  UNION ALL"
+	"  SELECT CASE WHEN t.typtype = 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || quote_ident(t.typname),"
+	"   quote_ident(t.typname), a.privilege_type, a.grantee, a.is_grantable, t.oid,"
+	"   a.grantee = 0 AND a.privilege_type = 'USAGE'"
+	"  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace,"
+	"  aclexplode(coalesce(t.typacl, acldefault('T'::\"char\", t.typowner))) a"
+	"  WHERE n.nspname = $1 AND a.grantee <> t.typowner AND (t.typtype IN ('e', 'd')"
+	"   OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
+	"   AND r.relkind = 'c')))"
+	"  AND NOT EXISTS (SELECT 1 FROM pg_depend e"
+	"   WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')) x,"
 	" LATERAL (SELECT CASE WHEN x.gid = 0 THEN 'PUBLIC'"
 	"  ELSE quote_ident(pg_get_userbyid(x.gid)) END AS grantee) g"
 	/* The model's objects belong to the role vhost connects as, so what

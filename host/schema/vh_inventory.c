@@ -206,7 +206,7 @@ static int modelled(const inv *v, const vh_catalog_entry *a, const vh_catalog_en
 	 * own privileges and comment are compared only when the model states
 	 * some (vh_model_run.c). */
 	if (strcmp(k, "schema privilege") == 0 || strcmp(k, "default privilege") == 0 ||
-	    strcmp(k, "schema comment") == 0)
+	    strcmp(k, "schema comment") == 0 || strcmp(k, "type privilege") == 0)
 		return 1;
 	if (strcmp(k, "privilege") == 0 || strcmp(k, "column privilege") == 0)
 		return privilege_modelled(v, e);

@@ -9,3 +9,6 @@ GRANT SELECT ON v_docs TO vh_test_writer WITH GRANT OPTION;
 GRANT UPDATE (title) ON docs TO vh_test_writer;
 GRANT SELECT ON gone TO vh_test_reader;
 REVOKE EXECUTE ON FUNCTION guarded() FROM PUBLIC;
+CREATE TYPE mood AS ENUM ('calm', 'angry');
+CREATE DOMAIN code AS text;
+GRANT USAGE ON DOMAIN code TO vh_test_writer;
