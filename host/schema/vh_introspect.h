@@ -17,9 +17,11 @@
  * columns, constraints and indexes; enum types, sequences of their own,
  * views and materialized views (with their indexes), functions and
  * procedures, triggers, domains, composite types, extensions and other
- * schemas a model creates, row level security, policies and privileges as
- * vh_iobject (autogenerate adds the schema's own privileges and default
- * privileges: vh_introspect_nsp_acl.h). Everything else is left to the
+ * schemas a model creates, row level security, policies, privileges and
+ * table and column settings (storage, compression, statistics target,
+ * replica identity, clustering, view column defaults and comments) as
+ * vh_iobject (autogenerate adds the schema's own privileges, comment and
+ * default privileges: vh_introspect_nsp_acl.h). Everything else is left to the
  * catalog inventory (vh_inventory.h), which names what differs. */
 #ifndef VH_INTROSPECT_H
 #define VH_INTROSPECT_H
