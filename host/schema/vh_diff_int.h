@@ -48,6 +48,11 @@ vh_op *vh_diff_add(vh_dbuilder *b, vh_op_kind kind, int phase, int step, const c
 void vh_diff_comment(vh_dbuilder *b, const char *kind, const char *table, const char *object,
 		     const char *text);
 
+/* The REVIEW note of an ALTER TYPE ... ADD VALUE whose label the same
+ * revision uses (vh_diff_objects.c); the online plan removes it where the
+ * statement gets a non-transactional revision of its own. */
+extern const char vh_diff_label_note[];
+
 /* Columns (vh_diff_columns.c). */
 char *vh_diff_column_def(const vh_icolumn *c);
 const vh_icolumn *vh_diff_find_column(const vh_itable *t, const char *name);

@@ -237,6 +237,11 @@ static void views_to_redo(vh_dbuilder *b, const vh_ischema *from, const vh_ische
 	}
 }
 
+/* See vh_diff_int.h. */
+const char vh_diff_label_note[] = "PostgreSQL cannot use a value in the transaction that adds "
+				  "it, and this revision does: move this statement into a "
+				  "revision of its own that runs outside a transaction.";
+
 /* ADD VALUE cannot be used in the transaction that adds it: say so when
  * another statement of the same revision names the new label. */
 static void check_new_labels(vh_dbuilder *b)
@@ -255,10 +260,7 @@ static void check_new_labels(vh_dbuilder *b)
 		for (j = 0; value && j < b->d->nops; j++)
 			if (j != i && b->d->ops[j].kind != VH_OP_ADD_ENUM_VALUE &&
 			    strstr(b->d->ops[j].sql, value)) {
-				if (vh_op_add_review(op, "PostgreSQL cannot use a value in the "
-							 "transaction that adds it, and this revision "
-							 "does: move this statement into a revision of "
-							 "its own that runs outside a transaction.") < 0)
+				if (vh_op_add_review(op, vh_diff_label_note) < 0)
 					b->oom = 1;
 				break;
 			}

@@ -17,8 +17,7 @@
  * fault. */
 static const char *const ag_lint_allowed[] = {
 	"drop-table", "drop-column", "column-type-change", "add-column-required",
-	"volatile-default", "stored-generated-column", "unique-constraint-build",
-	"drop-index-not-concurrent", "enum-add-value-in-transaction", NULL,
+	"volatile-default", "stored-generated-column", NULL,
 };
 
 /* Appends `s` to the growing string *acc. */
