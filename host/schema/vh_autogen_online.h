@@ -28,9 +28,9 @@ int vh_online_key_has(const vh_op *d, const char *column);
 char *vh_online_nn_name(const char *table, const char *col);
 
 /* 1 when the downgrade of the labels `up` adds (ALTER TYPE ... ADD VALUE)
- * can run on its own after the rest of the change is undone: the change
- * drops, adds or retypes no column that uses those types (then their
- * types are recreated in the downgrade of the change instead). */
+ * can run on its own after the rest of the change (`down`) is undone: the
+ * change drops and retypes no column of those types (else the types are
+ * recreated in the downgrade of the change instead). */
 int vh_online_enum_alone(const vh_diff *up, const vh_diff *down);
 
 /* Removes vh_diff_label_note from `op`'s review note (the statement runs

@@ -141,48 +141,65 @@ char *vh_online_nn_name(const char *table, const char *col)
 	return out;
 }
 
-/* 1 when `up` adds labels to the enum `type`. */
-static int gets_labels(const vh_diff *up, const char *type)
+/* 1 when `text` names `type` as a whole word (a column's type, an array
+ * of it, or anything else: on the safe side). */
+static int mentions(const char *text, const char *type)
 {
-	for (size_t i = 0; i < up->nops; i++)
-		if (up->ops[i].kind == VH_OP_ADD_ENUM_VALUE && strcmp(up->ops[i].table, type) == 0)
+	size_t n = strlen(type);
+
+	for (const char *p = text; p && (p = strstr(p, type)) != NULL; p += n) {
+		char before = p > text ? p[-1] : ' ', after = p[n];
+
+		if (!(before == '_' || before == '$' || (before >= 'a' && before <= 'z') ||
+		      (before >= '0' && before <= '9')) &&
+		    !(after == '_' || after == '$' || (after >= 'a' && after <= 'z') ||
+		      (after >= '0' && after <= '9')))
 			return 1;
+	}
 	return 0;
 }
 
-/* See vh_autogen_online.h. The downgrade recreates each such type and
- * converts the columns the model has of it ("enum T: column tb.c"): those
- * must be exactly the database's, or the separate downgrade would convert
- * a column the change's downgrade already took away, or leave one it put
- * back on the old type. A dropped table or column, or a type change, may
- * be such a column: the check stays on the safe side. */
-int vh_online_enum_alone(const vh_diff *up, const vh_diff *down)
+/* The definition the downgrade `down` puts back for what `u` (an upgrade
+ * operation) drops or changes: its column's definition, its table's
+ * CREATE TABLE, its type change; NULL when there is none. */
+static const char *restored(const vh_op *u, const vh_diff *down)
 {
-	for (size_t i = 0; i < up->nops; i++)
-		if (up->ops[i].kind == VH_OP_REMOVE_TABLE || up->ops[i].kind == VH_OP_REMOVE_COLUMN ||
-		    up->ops[i].kind == VH_OP_MODIFY_TYPE)
-			return 0;
+	if (u->kind == VH_OP_MODIFY_TYPE)
+		return u->detail;
 	for (size_t i = 0; i < down->nops; i++) {
 		const vh_op *o = &down->ops[i];
 
-		if (o->kind != VH_OP_RECREATE_OBJECT || o->step != 2 || !gets_labels(up, o->table))
+		if (strcmp(o->table, u->table) != 0)
 			continue;
-		for (size_t j = 0; j < up->nops; j++) {
-			const vh_op *u = &up->ops[j];
-			char *what;
-			int hit;
+		if (u->kind == VH_OP_REMOVE_TABLE && o->kind == VH_OP_ADD_TABLE)
+			return o->sql;
+		if (u->kind == VH_OP_REMOVE_COLUMN && o->kind == VH_OP_ADD_COLUMN && o->object &&
+		    strcmp(o->object, u->object) == 0)
+			return o->detail;
+	}
+	return NULL;
+}
 
-			if (u->kind != VH_OP_ADD_TABLE && u->kind != VH_OP_ADD_COLUMN)
-				continue;
-			if (!(what = vh_diff_fmt("enum %s: column %s.%s", o->table, u->table,
-						 u->kind == VH_OP_ADD_COLUMN ? u->object : "")))
+/* See vh_autogen_online.h. The downgrade recreates each such type and
+ * converts the columns the model and the database both have of it: a
+ * column of the type the change drops (alone or with its table), or whose
+ * type it changes from or to it, would be put back or left on a type the
+ * separate downgrade does not convert. The definitions are searched for
+ * the type's name, which errs on the safe side. */
+int vh_online_enum_alone(const vh_diff *up, const vh_diff *down)
+{
+	for (size_t i = 0; i < up->nops; i++) {
+		const vh_op *u = &up->ops[i];
+		const char *def;
+
+		if (u->kind != VH_OP_REMOVE_TABLE && u->kind != VH_OP_REMOVE_COLUMN &&
+		    u->kind != VH_OP_MODIFY_TYPE)
+			continue;
+		if (!(def = restored(u, down)))
+			return 0;
+		for (size_t j = 0; j < up->nops; j++)
+			if (up->ops[j].kind == VH_OP_ADD_ENUM_VALUE && mentions(def, up->ops[j].table))
 				return 0;
-			hit = u->kind == VH_OP_ADD_COLUMN ? strcmp(o->detail, what) == 0
-							  : strncmp(o->detail, what, strlen(what)) == 0;
-			free(what);
-			if (hit)
-				return 0;
-		}
 	}
 	return 1;
 }

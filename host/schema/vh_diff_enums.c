@@ -94,9 +94,10 @@ static char *aside(const char *name)
 }
 
 /* The type recreated, its columns (those of `from` that stay in use)
- * converted through text. */
-static void recreate(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
-		     const vh_iobject *t)
+ * converted through text. A column `to` lacks is dropped before this
+ * (phase PH_DROP_COLUMN, or with its table): not converted. */
+static void recreate(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to,
+		     const vh_iobject *f, const vh_iobject *t)
 {
 	char *old = aside(t->name), *arr = vh_diff_fmt("%s[]", t->name);
 	size_t i, k;
@@ -122,7 +123,10 @@ static void recreate(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f
 			const vh_icolumn *c = &tb->cols[k];
 			int is_arr = strcmp(c->type, arr) == 0;
 
-			if (!is_arr && strcmp(c->type, t->name) != 0)
+			const vh_itable *kept = vh_ischema_table(to, tb->name);
+
+			if ((!is_arr && strcmp(c->type, t->name) != 0) || !kept ||
+			    !vh_diff_find_column(kept, c->name))
 				continue;
 			vh_diff_add(b, VH_OP_RECREATE_OBJECT, PH_ALTER_ENUM, 2, t->name, NULL,
 				    vh_diff_fmt("enum %s: column %s.%s", t->name, tb->name, c->name),
@@ -142,8 +146,8 @@ static void recreate(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f
 	free(arr);
 }
 
-void vh_diff_enum(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
-		  const vh_iobject *t)
+void vh_diff_enum(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to,
+		  const vh_iobject *f, const vh_iobject *t)
 {
 	char **fl = labels(f->extra), **tl = labels(t->extra);
 	size_t i;
@@ -177,7 +181,7 @@ void vh_diff_enum(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
 					    "A renamed label is a guess from its position: if the old "
 					    "label was dropped and a new one added, recreate the type.");
 	} else {
-		recreate(b, from, f, t);
+		recreate(b, from, to, f, t);
 	}
 	free_labels(fl);
 	free_labels(tl);

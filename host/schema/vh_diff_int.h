@@ -74,9 +74,10 @@ void vh_diff_keys(vh_dbuilder *b, const vh_itable *f, const vh_itable *t);
  * the tables' operations are in: views over changed tables need them. */
 void vh_diff_objects(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to);
 
-/* An enum whose labels changed (vh_diff_enums.c). */
-void vh_diff_enum(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
-		  const vh_iobject *t);
+/* An enum whose labels changed (vh_diff_enums.c); `to` is the schema
+ * `from` becomes. */
+void vh_diff_enum(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to,
+		  const vh_iobject *f, const vh_iobject *t);
 
 /* Row level security, policies and privileges (vh_diff_acl.c): policies
  * dropped and privileges revoked before everything (phase 0), switches,

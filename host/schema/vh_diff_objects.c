@@ -113,12 +113,12 @@ static void drop_object(vh_dbuilder *b, const vh_iobject *o, vh_op_kind kind, co
 
 /* Both sides hold `f` and `t` (same kind and name) with different
  * definitions. Returns 1 when `t` was created anew (with its comment). */
-static int change_object(vh_dbuilder *b, const vh_ischema *from, const vh_iobject *f,
-			  const vh_iobject *t)
+static int change_object(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to,
+			 const vh_iobject *f, const vh_iobject *t)
 {
 	switch (t->kind) {
 	case VH_IOBJ_ENUM:
-		vh_diff_enum(b, from, f, t);
+		vh_diff_enum(b, from, to, f, t);
 		return 0;
 	case VH_IOBJ_SEQUENCE:
 		if (strcmp(f->extra, t->extra) != 0)
@@ -298,7 +298,7 @@ void vh_diff_objects(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *t
 			int remade = 0;
 
 			if (strcmp(f->def, t->def) != 0)
-				remade = change_object(b, from, f, t);
+				remade = change_object(b, from, to, f, t);
 			else if (redo[i] == 1) {
 				remade = 1;
 				drop_object(b, f, VH_OP_RECREATE_OBJECT,

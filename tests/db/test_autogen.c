@@ -1,8 +1,10 @@
 /* test_autogen.c - autogenerate against the catalogue of model/database
  * pairs in tests/autogen/: for each, the operations found, the generated
- * revision compiled, upgraded (after which nothing is left to generate in
- * either direction), rendered offline, and downgraded back to the catalog
- * it started from.
+ * revision compiled (an online plan's revisions also upgraded and
+ * downgraded one at a time, each downgrade giving back the catalog from
+ * before its revision), upgraded (after which nothing is left to generate
+ * in either direction), rendered offline, and downgraded back to the
+ * catalog it started from.
  *
  * Set AG_WRITE_EXPECT=1 to (re)write each case's expect.txt from what the
  * diff finds, then read the result before committing it. */
@@ -92,6 +94,16 @@ static const ag_case ag_cases[] = {
 	 "ALTER TABLE users DROP CONSTRAINT vh_nn_users_email"},
 	{"43_no_online", 1, "ALTER TABLE t ADD CONSTRAINT ck_t_a CHECK ((a >= 0))\")", "DROP INDEX ix_t_a\")"},
 	{"45_dependency_order", -1, "FUNCTION items_count()", "FUNCTION old_count()"},
+	{"46_online_unique_keys", 1,
+	 "ALTER TABLE account ADD CONSTRAINT account_pkey PRIMARY KEY USING INDEX account_pkey",
+	 "CREATE UNIQUE INDEX account_pkey ON account (id)"},
+	{"47_online_drop_index", 2, "DROP INDEX CONCURRENTLY ix_child_legacy",
+	 "CREATE UNIQUE INDEX CONCURRENTLY ix_parent_code ON parent USING btree (code)"},
+	{"48_online_enum_values", 0, "ALTER TYPE status ADD VALUE 'archived' AFTER 'done'",
+	 "ALTER TYPE status RENAME TO status__vhost_old"},
+	{"49_online_all_steps", -1,
+	 "ALTER TABLE tag ADD CONSTRAINT fk_tag_item FOREIGN KEY (item_id) REFERENCES item(id) NOT VALID",
+	 "DROP INDEX CONCURRENTLY item_pkey"},
 };
 #define AG_NCASES (sizeof(ag_cases) / sizeof(*ag_cases))
 
@@ -104,6 +116,11 @@ static const struct {
 } ag_plans[] = {
 	{"40_online_index", 0, 1},  {"41_online_keys", 0, 1},   {"42_online_not_null", 0, 1},
 	{"43_no_online", 1, 1},     {"45_dependency_order", 0, 1},
+	{"46_online_unique_keys", 0, 1}, {"47_online_drop_index", 0, 1},
+	{"48_online_enum_values", 0, 1}, {"49_online_all_steps", 0, 1},
+	{"06_primary_keys", 0, 1},       {"07_unique", 0, 1},
+	{"10_indexes", 0, 1},            {"15_referenced_keys", 0, 1},
+	{"16_enums", 0, 1},
 };
 
 /* The ag_plans entry of a case: 1 for `plain`, 2 for `plan`, ORed. */
@@ -152,6 +169,71 @@ static int ag_matches_file(const char *name, const char *file, const char *got)
 	return ok;
 }
 
+/* 1 when the differences `diff` (vh_catalog_diff's lines) are only those
+ * a revision's downgrade is allowed to leave: a constraint validated
+ * (PostgreSQL cannot make it NOT VALID again, and the revision before
+ * drops or keeps it the same), and with `labels_back` an enum whose added
+ * labels the change's downgrade took back (docs/autogenerate.md). */
+static int ag_only_allowed(const char *diff, int labels_back)
+{
+	for (const char *l = diff; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != '\0')) {
+		const char *arrow = strstr(l, " -> "), *colon = strstr(l, ": ");
+		size_t len = strcspn(l, "\n"), left, right;
+
+		while (*l == ' ')
+			l++, len--;
+		if (labels_back && strncmp(l, "~ enum ", 7) == 0)
+			continue;
+		if (strncmp(l, "~ constraint ", 13) != 0 || !arrow || !colon || arrow > l + len)
+			return 0;
+		left = (size_t)(arrow - colon - 2);
+		right = len - (size_t)(arrow + 4 - l);
+		if (left != right + 10 || strncmp(colon + 2, arrow + 4, right) != 0 ||
+		    strncmp(arrow - 10, " NOT VALID", 10) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Each revision of a plan undoes exactly itself: upgraded one revision at
+ * a time (`upgrade +1`), then downgraded one at a time (`downgrade -1`),
+ * the catalog after each downgrade is the one before that revision ran
+ * (but for ag_only_allowed), and the first revision's downgrade gives back
+ * the catalog the case started from. */
+static void ag_step_back(const char *name, const char *schema, const char *dir, size_t n,
+			 int labels_back)
+{
+	vh_catalog *at[VH_PLAN_MAX + 1], *now;
+	size_t i, done, len = 0;
+	char *diff = NULL;
+	FILE *f;
+
+	at[0] = ag_catalog(ag_conn, schema);
+	for (done = 0; done < n; done++) {
+		if (ag_vhost(ag_ini, schema, dir, 0, NULL, "-q", "upgrade", "+1") != 0)
+			break;
+		at[done + 1] = ag_catalog(ag_conn, schema);
+	}
+	CU_ASSERT(done == n);
+	for (i = done; i > 0; i--) {
+		CU_ASSERT_FATAL(ag_vhost(ag_ini, schema, dir, 0, NULL, "-q", "downgrade", "-1") == 0);
+		now = ag_catalog(ag_conn, schema);
+		CU_ASSERT_FATAL((f = open_memstream(&diff, &len)) != NULL);
+		vh_catalog_diff(f, at[i - 1], now, "    ");
+		fclose(f);
+		if (!vh_catalog_equal(at[i - 1], now) && (i == 1 || !ag_only_allowed(diff, labels_back))) {
+			fprintf(stderr, "\n  %s: the downgrade of revision %zu did not undo it:\n%s", name,
+				i, diff);
+			CU_FAIL("a revision's downgrade did not undo exactly that revision");
+		}
+		free(diff);
+		diff = NULL;
+		vh_catalog_free(now);
+	}
+	for (i = 0; i <= done; i++)
+		vh_catalog_free(at[i]);
+}
+
 /* One case, start to end. */
 static void ag_run(const ag_case *c)
 {
@@ -160,7 +242,8 @@ static void ag_run(const ag_case *c)
 	vh_diff *up = NULL, *down = NULL;
 	vh_agplan plan;
 	const char *none[] = {NULL}, *dir;
-	int rc;
+	size_t nrevs;
+	int rc, labels_back;
 
 	snprintf(schema, sizeof(schema), "ag_%s", c->name);
 	snprintf(path, sizeof(path), "%s/%s/db.sql", AG_FIXTURES, c->name);
@@ -199,6 +282,9 @@ static void ag_run(const ag_case *c)
 	}
 	dir = vh_test_plugin_dir(none);
 	ag_plan_build(&plan, dir, c->name, &up_body, &down_body);
+	nrevs = plan.n;
+	labels_back = plan.n && plan.revs[0].step && strcmp(plan.revs[0].step, "add enum values") == 0 &&
+		      !plan.revs[0].down->nops;
 	vh_agplan_clear(&plan);
 	if (ag_plan_of(c->name) & 1) {
 		static const char *const avoided[] = {"index-not-concurrent", "constraint-not-valid",
@@ -220,6 +306,9 @@ static void ag_run(const ag_case *c)
 	}
 	free(up_body);
 	free(down_body);
+
+	if (nrevs > 1)
+		ag_step_back(c->name, schema, dir, nrevs, labels_back);
 
 	/* Upgrade: the database is the model now, seen from both sides. */
 	CU_ASSERT_FATAL(ag_vhost(ag_ini, schema, dir, 0, NULL, "-q", "upgrade", "head") == 0);
@@ -302,6 +391,10 @@ AG_TEST(39)
 AG_TEST(40)
 AG_TEST(41)
 AG_TEST(42)
+AG_TEST(43)
+AG_TEST(44)
+AG_TEST(45)
+AG_TEST(46)
 
 static void (*const ag_tests[])(void) = {
 	test_case_0, test_case_1, test_case_2,  test_case_3,  test_case_4,
@@ -313,7 +406,7 @@ static void (*const ag_tests[])(void) = {
 	test_case_27, test_case_28, test_case_29, test_case_30, test_case_31,
 	test_case_32, test_case_33, test_case_34, test_case_35, test_case_36,
 	test_case_37, test_case_38, test_case_39, test_case_40, test_case_41,
-	test_case_42,
+	test_case_42, test_case_43, test_case_44, test_case_45, test_case_46,
 };
 /* A case added to ag_cases needs its AG_TEST and an entry here. */
 _Static_assert(sizeof(ag_tests) / sizeof(*ag_tests) == AG_NCASES, "ag_tests covers ag_cases");

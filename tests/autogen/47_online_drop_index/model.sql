@@ -1,0 +1,9 @@
+-- Indexes dropped from tables that stay, CONCURRENTLY: before the change
+-- (ix_child_note, whose comment comes back on the way down;
+-- ix_child_legacy, whose column the change drops: dropped once; the old
+-- ix_child_code, created again with new columns after the change), and
+-- after it (ix_parent_code, unique: the foreign key the change drops
+-- depends on it). The index of a dropped table goes with the table.
+CREATE TABLE parent (id integer PRIMARY KEY, code text);
+CREATE TABLE child (id integer PRIMARY KEY, code text, note text);
+CREATE INDEX ix_child_code ON child (code, id);
