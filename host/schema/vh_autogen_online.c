@@ -273,22 +273,32 @@ static void late_fkey(split *s, const vh_op *op, int existing)
 	to_front(s, s->down[R_VAL], mark);
 }
 
+/* 1 when the index `op` drops is on a column `up` drops from its table:
+ * the column takes the index with it. */
+static int on_dropped_column(const vh_diff *up, const vh_op *op)
+{
+	for (size_t i = 0; i < up->nops; i++)
+		if (up->ops[i].kind == VH_OP_REMOVE_COLUMN && strcmp(up->ops[i].table, op->table) == 0 &&
+		    op->detail && vh_online_mentions(op->detail, up->ops[i].object))
+			return 1;
+	return 0;
+}
+
 /* An index dropped from a table that stays, CONCURRENTLY: before the
  * change, unless it is a unique index a foreign key the change drops may
  * depend on (then after, in the indexes revision, whose downgrade puts it
  * back before the change's downgrade adds the key again). Such an index
- * on a table that also loses a column (which may take the index with it)
- * stays a plain DROP INDEX in the change. */
+ * on a column the change drops is not dropped at all: the column takes it
+ * (after the key), and the change's downgrade builds it again. */
 static void drop_index(split *s, const vh_diff *up, const vh_op *op)
 {
 	int after = op->detail && strncmp(op->detail, "UNIQUE ", 7) == 0 &&
 		    references(up, VH_OP_REMOVE_FK, op->table);
 
-	if (after && has_op(up, VH_OP_REMOVE_COLUMN, -1, op->table, NULL))
-		push(s->up[R_MAIN], op, NULL, NULL, &s->oom);
-	else
-		push(s->up[after ? R_IX : R_DROP], op,
-		     vh_diff_fmt("DROP INDEX CONCURRENTLY %s", op->object), NULL, &s->oom);
+	if (after && on_dropped_column(up, op))
+		return;
+	push(s->up[after ? R_IX : R_DROP], op, vh_diff_fmt("DROP INDEX CONCURRENTLY %s", op->object),
+	     NULL, &s->oom);
 }
 
 /* 1 when a foreign key `op` refers to a table the indexes revision gives

@@ -33,6 +33,11 @@ char *vh_online_nn_name(const char *table, const char *col);
  * recreated in the downgrade of the change instead). */
 int vh_online_enum_alone(const vh_diff *up, const vh_diff *down);
 
+/* 1 when `text` names `name` as a whole word (a column in an index's
+ * definition, a type in a column's): a name that only looks like one
+ * errs on the safe side. */
+int vh_online_mentions(const char *text, const char *name);
+
 /* Removes vh_diff_label_note from `op`'s review note (the statement runs
  * outside a transaction now). VH_ERR_NOMEM only. */
 int vh_online_drop_label_note(vh_op *op);

@@ -141,9 +141,8 @@ char *vh_online_nn_name(const char *table, const char *col)
 	return out;
 }
 
-/* 1 when `text` names `type` as a whole word (a column's type, an array
- * of it, or anything else: on the safe side). */
-static int mentions(const char *text, const char *type)
+/* See vh_autogen_online.h. */
+int vh_online_mentions(const char *text, const char *type)
 {
 	size_t n = strlen(type);
 
@@ -198,7 +197,7 @@ int vh_online_enum_alone(const vh_diff *up, const vh_diff *down)
 		if (!(def = restored(u, down)))
 			return 0;
 		for (size_t j = 0; j < up->nops; j++)
-			if (up->ops[j].kind == VH_OP_ADD_ENUM_VALUE && mentions(def, up->ops[j].table))
+			if (up->ops[j].kind == VH_OP_ADD_ENUM_VALUE && vh_online_mentions(def, up->ops[j].table))
 				return 0;
 	}
 	return 1;

@@ -97,7 +97,7 @@ static const ag_case ag_cases[] = {
 	{"46_online_unique_keys", 1,
 	 "ALTER TABLE account ADD CONSTRAINT account_pkey PRIMARY KEY USING INDEX account_pkey",
 	 "CREATE UNIQUE INDEX account_pkey ON account (id)"},
-	{"47_online_drop_index", 2, "DROP INDEX CONCURRENTLY ix_child_legacy",
+	{"47_online_drop_index", 3, "DROP INDEX CONCURRENTLY ix_child_legacy",
 	 "CREATE UNIQUE INDEX CONCURRENTLY ix_parent_code ON parent USING btree (code)"},
 	{"48_online_enum_values", 0, "ALTER TYPE status ADD VALUE 'archived' AFTER 'done'",
 	 "ALTER TYPE status RENAME TO status__vhost_old"},
