@@ -358,6 +358,11 @@ static void place_up(split *s, const vh_diff *up, const vh_op *op)
 	} else if (comments(op, s->up[R_IX], "index", VH_OP_ADD_INDEX)) {
 		push(s->up[R_IX], op, NULL, NULL, &s->oom);
 	} else if (op->kind == VH_OP_REPLACE_OBJECT && op->object &&
+		   has_op(s->up[R_VAL], VH_OP_ADD_CONSTRAINT, -1, op->table, op->object)) {
+		/* CLUSTER ON or REPLICA IDENTITY USING a key's index: once the
+		 * key (and NOT NULL) stands. */
+		push(s->up[R_VAL], op, NULL, NULL, &s->oom);
+	} else if (op->kind == VH_OP_REPLACE_OBJECT && op->object &&
 		   has_op(s->up[R_IX], VH_OP_ADD_INDEX, -1, op->table, op->object)) {
 		/* CLUSTER ON or REPLICA IDENTITY USING an index built there. */
 		push(s->up[R_IX], op, NULL, NULL, &s->oom);
@@ -409,12 +414,35 @@ static void place_up(split *s, const vh_diff *up, const vh_op *op)
 	free(attach);
 }
 
+/* The revision after the change whose upgrade sets the same table setting
+ * (vh_diff_settings.c: "setting NAME: ...") as `op`, -1 when none. */
+static int sets_there(const split *s, const vh_op *op)
+{
+	static const int later[] = {R_IX, R_VAL};
+	size_t n;
+
+	if (op->kind != VH_OP_REPLACE_OBJECT || !op->detail || strncmp(op->detail, "setting ", 8) != 0 ||
+	    !strstr(op->detail, ": "))
+		return -1;
+	n = (size_t)(strstr(op->detail, ": ") - op->detail) + 2;
+	for (size_t i = 0; i < 2; i++) {
+		const vh_diff *u = s->up[later[i]];
+
+		for (size_t j = 0; j < u->nops; j++)
+			if (u->ops[j].kind == VH_OP_REPLACE_OBJECT && u->ops[j].detail &&
+			    strncmp(u->ops[j].detail, op->detail, n) == 0)
+				return later[i];
+	}
+	return -1;
+}
+
 /* One operation of the downgrade: the revisions after the change undid
  * their part already, so the change's downgrade skips it or undoes what
  * stands; what the revisions before it did, their downgrades undo. */
 static void place_down(split *s, const vh_op *op)
 {
 	static const int before_after[] = {R_DROP, R_IX};
+	int r;
 
 	if ((op->kind == VH_OP_REMOVE_INDEX &&
 	     has_op(s->up[R_IX], VH_OP_ADD_INDEX, -1, op->table, op->object)) ||
@@ -434,10 +462,22 @@ static void place_down(split *s, const vh_op *op)
 			     NULL, &s->oom);
 			return;
 		}
-		if (comments(op, d, "index", VH_OP_ADD_INDEX)) {
+		if (comments(op, d, "index", VH_OP_ADD_INDEX) ||
+		    (op->kind == VH_OP_REPLACE_OBJECT && op->object &&
+		     has_op(d, VH_OP_ADD_INDEX, -1, op->table, op->object))) {
+			/* Its comment, CLUSTER ON or REPLICA IDENTITY: after it. */
 			push(d, op, NULL, NULL, &s->oom);
 			return;
 		}
+	}
+	if ((r = sets_there(s, op)) >= 0) {
+		/* A setting made in a later revision goes back in its downgrade,
+		 * before anything (the index it names may go next). */
+		size_t mark = s->down[r]->nops;
+
+		push(s->down[r], op, NULL, NULL, &s->oom);
+		to_front(s, s->down[r], mark);
+		return;
 	}
 	if (op->kind == VH_OP_RECREATE_OBJECT && s->enum_alone &&
 	    has_op(s->up[R_ENUM], VH_OP_ADD_ENUM_VALUE, -1, op->table, NULL)) {

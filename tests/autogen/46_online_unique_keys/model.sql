@@ -15,3 +15,5 @@ CREATE TABLE session (id integer PRIMARY KEY, account_id integer,
   CONSTRAINT fk_session_account FOREIGN KEY (account_id) REFERENCES account (id));
 CREATE TABLE audit (id integer PRIMARY KEY,
   account_id integer CONSTRAINT fk_audit_account REFERENCES account (id));
+-- REPLICA IDENTITY on the new key's index: once the key stands.
+ALTER TABLE account REPLICA IDENTITY USING INDEX account_pkey;

@@ -12,3 +12,4 @@ CREATE TABLE gone (id integer PRIMARY KEY, v integer);
 CREATE INDEX ix_gone_v ON gone (v);
 INSERT INTO parent SELECT g, 'c' || g, 'a' || g FROM generate_series(1, 10) g;
 INSERT INTO child SELECT g, 'c' || g, NULL, 'n' || g, g FROM generate_series(1, 10) g;
+ALTER TABLE child CLUSTER ON ix_child_note;

@@ -1,5 +1,5 @@
 -- Indexes dropped from tables that stay, CONCURRENTLY: before the change
--- (ix_child_note, whose comment comes back on the way down;
+-- (ix_child_note, whose comment and CLUSTER ON come back on the way down;
 -- ix_child_legacy, whose column the change drops: dropped once; the old
 -- ix_child_code, created again with new columns after the change), and
 -- after it (ix_parent_code, unique: the foreign key the change drops
