@@ -137,6 +137,15 @@ static int references(const vh_diff *d, vh_op_kind kind, const char *table)
 	return hit;
 }
 
+/* "CREATE [UNIQUE] INDEX name ..." as CREATE [UNIQUE] INDEX CONCURRENTLY;
+ * NULL when out of memory. */
+static char *concurrently(const char *sql)
+{
+	int uniq = strncmp(sql, "CREATE UNIQUE INDEX ", 20) == 0;
+
+	return vh_diff_fmt("CREATE %sINDEX CONCURRENTLY %s", uniq ? "UNIQUE " : "", sql + (uniq ? 20 : 13));
+}
+
 /* The diffs of the plan, being built. */
 typedef struct split {
 	vh_diff *up[R_N], *down[R_N];
@@ -234,7 +243,7 @@ static void online_key(split *s, const vh_op *op, const char *ix, const char *at
 {
 	size_t mark = s->down[R_VAL]->nops;
 
-	retag(s, push(s->up[R_IX], op, vh_diff_fmt("CREATE UNIQUE INDEX CONCURRENTLY %s", ix + 20),
+	retag(s, push(s->up[R_IX], op, concurrently(ix),
 		      vh_diff_fmt("UNIQUE INDEX for %s", op->detail), &s->oom),
 	      VH_OP_ADD_INDEX, NULL, 0);
 	retag(s, push(s->down[R_IX], op, vh_diff_fmt("DROP INDEX CONCURRENTLY %s", op->object),
@@ -250,6 +259,18 @@ static void online_key(split *s, const vh_op *op, const char *ix, const char *at
 	to_front(s, s->down[R_VAL], mark);
 }
 
+/* A foreign key or check on an existing table: added NOT VALID in revision
+ * `add` (a brief lock; new rows are checked), validated in `check`. */
+static void not_valid(split *s, const vh_op *op, int add, int check)
+{
+	push(s->up[add], op, vh_diff_fmt("%s NOT VALID", op->sql), vh_diff_fmt("%s NOT VALID", op->detail),
+	     &s->oom);
+	retag(s, push(s->up[check], op,
+		      vh_diff_fmt("ALTER TABLE %s VALIDATE CONSTRAINT %s", op->table, op->object), NULL,
+		      &s->oom),
+	      VH_OP_VALIDATE_CONSTRAINT, NULL, 0);
+}
+
 /* A foreign key whose referenced table gets a unique index or key built
  * CONCURRENTLY: it cannot come before that, so it is added after the key
  * (NOT VALID on an existing table, validated in the revision after). */
@@ -257,16 +278,10 @@ static void late_fkey(split *s, const vh_op *op, int existing)
 {
 	size_t mark = s->down[R_VAL]->nops;
 
-	if (existing && op->detail && !strstr(op->detail, "NOT VALID")) {
-		push(s->up[R_VAL], op, vh_diff_fmt("%s NOT VALID", op->sql),
-		     vh_diff_fmt("%s NOT VALID", op->detail), &s->oom);
-		retag(s, push(s->up[R_FK], op,
-			      vh_diff_fmt("ALTER TABLE %s VALIDATE CONSTRAINT %s", op->table, op->object),
-			      NULL, &s->oom),
-		      VH_OP_VALIDATE_CONSTRAINT, NULL, 0);
-	} else {
+	if (existing && op->detail && !strstr(op->detail, "NOT VALID"))
+		not_valid(s, op, R_VAL, R_FK);
+	else
 		push(s->up[R_VAL], op, NULL, NULL, &s->oom);
-	}
 	retag(s, push(s->down[R_VAL], op, vh_diff_fmt("ALTER TABLE %s DROP CONSTRAINT %s", op->table, op->object),
 		      NULL, &s->oom),
 	      VH_OP_REMOVE_FK, NULL, 0);
@@ -346,12 +361,7 @@ static void place_up(split *s, const vh_diff *up, const vh_op *op)
 	} else if (op->kind == VH_OP_REMOVE_INDEX && existing) {
 		drop_index(s, up, op);
 	} else if (op->kind == VH_OP_ADD_INDEX && existing) {
-		int uniq = strncmp(op->sql, "CREATE UNIQUE INDEX ", 20) == 0;
-
-		push(s->up[R_IX], op,
-		     vh_diff_fmt("CREATE %sINDEX CONCURRENTLY %s", uniq ? "UNIQUE " : "",
-				 op->sql + (uniq ? 20 : 13)),
-		     NULL, &s->oom);
+		push(s->up[R_IX], op, concurrently(op->sql), NULL, &s->oom);
 		retag(s, push(s->down[R_IX], op, vh_diff_fmt("DROP INDEX CONCURRENTLY %s", op->object),
 			      NULL, &s->oom),
 		      VH_OP_REMOVE_INDEX, NULL, 0);
@@ -379,12 +389,7 @@ static void place_up(split *s, const vh_diff *up, const vh_op *op)
 	} else if (existing && op->detail && !strstr(op->detail, "NOT VALID") &&
 		   (op->kind == VH_OP_ADD_FK ||
 		    (op->kind == VH_OP_ADD_CONSTRAINT && strncmp(op->detail, "CHECK ", 6) == 0))) {
-		push(s->up[R_MAIN], op, vh_diff_fmt("%s NOT VALID", op->sql),
-		     vh_diff_fmt("%s NOT VALID", op->detail), &s->oom);
-		retag(s, push(s->up[R_VAL], op,
-			      vh_diff_fmt("ALTER TABLE %s VALIDATE CONSTRAINT %s", op->table, op->object),
-			      NULL, &s->oom),
-		      VH_OP_VALIDATE_CONSTRAINT, NULL, 0);
+		not_valid(s, op, R_MAIN, R_VAL);
 	} else if (op->kind == VH_OP_MODIFY_NULLABLE && strstr(op->sql, " SET NOT NULL") && plain_pk &&
 		   vh_online_key_has(pk, op->object)) {
 		/* A primary key added in place (one USING INDEX cannot take)
@@ -454,12 +459,7 @@ static void place_down(split *s, const vh_op *op)
 		vh_diff *u = s->up[before_after[i]], *d = s->down[before_after[i]];
 
 		if (op->kind == VH_OP_ADD_INDEX && has_op(u, VH_OP_REMOVE_INDEX, -1, op->table, op->object)) {
-			int uniq = strncmp(op->sql, "CREATE UNIQUE INDEX ", 20) == 0;
-
-			push(d, op,
-			     vh_diff_fmt("CREATE %sINDEX CONCURRENTLY %s", uniq ? "UNIQUE " : "",
-					 op->sql + (uniq ? 20 : 13)),
-			     NULL, &s->oom);
+			push(d, op, concurrently(op->sql), NULL, &s->oom);
 			return;
 		}
 		if (comments(op, d, "index", VH_OP_ADD_INDEX) ||
