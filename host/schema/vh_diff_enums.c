@@ -95,7 +95,8 @@ static char *aside(const char *name)
 
 /* The type recreated, its columns (those of `from` that stay in use)
  * converted through text. A column `to` lacks is dropped before this
- * (phase PH_DROP_COLUMN, or with its table): not converted. */
+ * (phase PH_DROP_COLUMN, or with its table): not converted. A column's
+ * default is dropped for the conversion and set to the one it ends with. */
 static void recreate(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *to,
 		     const vh_iobject *f, const vh_iobject *t)
 {
@@ -119,15 +120,18 @@ static void recreate(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *t
 	for (i = 0; i < from->ntables; i++) {
 		const vh_itable *tb = &from->tables[i];
 
-		for (k = 0; k < tb->ncols; k++) {
-			const vh_icolumn *c = &tb->cols[k];
+		const vh_itable *kept = vh_ischema_table(to, tb->name);
+
+		for (k = 0; kept && k < tb->ncols; k++) {
+			const vh_icolumn *c = &tb->cols[k], *kc = vh_diff_find_column(kept, c->name);
 			int is_arr = strcmp(c->type, arr) == 0;
+			const char *def;
 
-			const vh_itable *kept = vh_ischema_table(to, tb->name);
-
-			if ((!is_arr && strcmp(c->type, t->name) != 0) || !kept ||
-			    !vh_diff_find_column(kept, c->name))
+			if ((!is_arr && strcmp(c->type, t->name) != 0) || !kc)
 				continue;
+			/* The default the column ends with (the old one may name a
+			 * label that goes), unless the column ends as another type. */
+			def = strcmp(kc->type, c->type) == 0 ? kc->def : c->def;
 			vh_diff_add(b, VH_OP_RECREATE_OBJECT, PH_ALTER_ENUM, 2, t->name, NULL,
 				    vh_diff_fmt("enum %s: column %s.%s", t->name, tb->name, c->name),
 				    vh_diff_fmt("ALTER TABLE %s %s%s%sALTER COLUMN %s TYPE %s USING "
@@ -135,8 +139,8 @@ static void recreate(vh_dbuilder *b, const vh_ischema *from, const vh_ischema *t
 						tb->name, c->def ? "ALTER COLUMN " : "",
 						c->def ? c->name : "", c->def ? " DROP DEFAULT, " : "",
 						c->name, c->type, c->name, is_arr ? "[]" : "", c->type,
-						c->def ? ", ALTER COLUMN " : "", c->def ? c->name : "",
-						c->def ? " SET DEFAULT " : "", c->def ? c->def : ""),
+						def ? ", ALTER COLUMN " : "", def ? c->name : "",
+						def ? " SET DEFAULT " : "", def ? def : ""),
 				    NULL);
 		}
 	}
