@@ -358,7 +358,11 @@ static void place_up(split *s, const vh_diff *up, const vh_op *op)
 	if (op->kind == VH_OP_ADD_ENUM_VALUE) {
 		if ((o = push(s->up[R_ENUM], op, NULL, NULL, &s->oom)) && vh_online_drop_label_note(o) < 0)
 			s->oom = 1;
-	} else if (op->kind == VH_OP_REMOVE_INDEX && existing) {
+	} else if (op->kind == VH_OP_REMOVE_INDEX && existing && op->detail &&
+		   (strncmp(op->detail, "INDEX ", 6) == 0 || strncmp(op->detail, "UNIQUE INDEX ", 13) == 0)) {
+		/* Not the copy of its parent's index a detached partition keeps
+		 * (vh_diff_partitions.c): that one exists only once the change
+		 * detached it, and its downgrade's ATTACH makes it again. */
 		drop_index(s, up, op);
 	} else if (op->kind == VH_OP_ADD_INDEX && existing) {
 		push(s->up[R_IX], op, concurrently(op->sql), NULL, &s->oom);
