@@ -1,8 +1,9 @@
 /* test_autogen_plan.h - the autogenerate catalogue's view of a plan
  * (vh_autogen.h, vh_agplan): its revisions written and compiled as a
- * chain, its statements as text for a fixture's plan.txt, and `vhost lint`
+ * chain, its statements as text for a fixture's plan.txt, `vhost lint`
  * run over them with the findings the generator cannot avoid allowed
- * (docs/autogenerate.md, "Online plans", lists them and why). */
+ * (docs/autogenerate.md, "Online plans", lists them and why), and the
+ * chain stepped up and back one revision at a time. */
 #ifndef TEST_AUTOGEN_PLAN_H
 #define TEST_AUTOGEN_PLAN_H
 
@@ -189,6 +190,72 @@ __attribute__((unused)) static int ag_lint_reports(const char *ini, const char *
 	}
 	vh_test_result_free(&r);
 	return ok;
+}
+
+/* 1 when the differences `diff` (vh_catalog_diff's lines) are only those
+ * a revision's downgrade is allowed to leave: a constraint validated
+ * (PostgreSQL cannot make it NOT VALID again, and the revision before
+ * drops or keeps it the same), and with `labels_back` an enum whose added
+ * labels the change's downgrade took back (docs/autogenerate.md). */
+__attribute__((unused)) static int ag_only_allowed(const char *diff, int labels_back)
+{
+	for (const char *l = diff; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != '\0')) {
+		const char *arrow = strstr(l, " -> "), *colon = strstr(l, ": ");
+		size_t len = strcspn(l, "\n"), left, right;
+
+		while (*l == ' ')
+			l++, len--;
+		if (labels_back && strncmp(l, "~ enum ", 7) == 0)
+			continue;
+		if (strncmp(l, "~ constraint ", 13) != 0 || !arrow || !colon || arrow > l + len)
+			return 0;
+		left = (size_t)(arrow - colon - 2);
+		right = len - (size_t)(arrow + 4 - l);
+		if (left != right + 10 || strncmp(colon + 2, arrow + 4, right) != 0 ||
+		    strncmp(arrow - 10, " NOT VALID", 10) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Each revision of a plan undoes exactly itself: upgraded one revision at
+ * a time (`upgrade +1`), then downgraded one at a time (`downgrade -1`),
+ * the catalog after each downgrade is the one before that revision ran
+ * (but for ag_only_allowed), and the first revision's downgrade gives back
+ * the catalog the case started from. */
+__attribute__((unused)) static void ag_step_back(PGconn *conn, const char *ini, const char *name,
+						 const char *schema, const char *dir, size_t n,
+						 int labels_back)
+{
+	vh_catalog *at[VH_PLAN_MAX + 1], *now;
+	size_t i, done, len = 0;
+	char *diff = NULL;
+	FILE *f;
+
+	at[0] = ag_catalog(conn, schema);
+	for (done = 0; done < n; done++) {
+		if (ag_vhost(ini, schema, dir, 0, NULL, "-q", "upgrade", "+1") != 0)
+			break;
+		at[done + 1] = ag_catalog(conn, schema);
+	}
+	CU_ASSERT(done == n);
+	for (i = done; i > 0; i--) {
+		CU_ASSERT_FATAL(ag_vhost(ini, schema, dir, 0, NULL, "-q", "downgrade", "-1") == 0);
+		now = ag_catalog(conn, schema);
+		CU_ASSERT_FATAL((f = open_memstream(&diff, &len)) != NULL);
+		vh_catalog_diff(f, at[i - 1], now, "    ");
+		fclose(f);
+		if (!vh_catalog_equal(at[i - 1], now) && (i == 1 || !ag_only_allowed(diff, labels_back))) {
+			fprintf(stderr, "\n  %s: the downgrade of revision %zu did not undo it:\n%s", name,
+				i, diff);
+			CU_FAIL("a revision's downgrade did not undo exactly that revision");
+		}
+		free(diff);
+		diff = NULL;
+		vh_catalog_free(now);
+	}
+	for (i = 0; i <= done; i++)
+		vh_catalog_free(at[i]);
 }
 
 #endif
