@@ -239,7 +239,7 @@ const char *const vh_catalog_sql[] = {
 	" aclexplode(coalesce(t.typacl, acldefault('T'::\"char\", t.typowner))) a"
 	" WHERE n.nspname = $1 AND a.grantee <> t.typowner AND (t.typtype IN ('e', 'd')"
 	"  OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = t.typrelid"
-	"  AND r.relkind = 'c')))"
+	"  AND r.relkind = 'c')))" VH__NOT_EXT("pg_type", "t")
 	" GROUP BY t.typname, a.grantee",
 
 	/* Privileges on the schema itself, but its owner's and those of the
