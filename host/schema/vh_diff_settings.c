@@ -6,8 +6,9 @@
  * A setting whose column is retyped or added again, or whose index is
  * dropped (and so rebuilt), is lost on the way: it is set again even when
  * both sides hold it. The target schema's own comment comes this way too
- * (vh_introspect_nsp_acl.c), its SQL naming the schema as %I. An operation's object is that column or index (an
- * online plan sets it after an index built concurrently). */
+ * (vh_introspect_nsp_acl.c), its SQL naming the schema as %I. An
+ * operation's object is its column or index (an online plan sets it after
+ * an index built concurrently). */
 #include <string.h>
 
 #include "vh_diff_int.h"
