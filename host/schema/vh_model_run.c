@@ -48,16 +48,24 @@ void vh_model_plan_clear(vh_model_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* "FILE:LINE" of the byte `off` of the model's text. */
-static const char *where_byte(const vh_model *m, size_t off)
+/* "FILE:LINE" of the `nth` character (1-based) from the byte `off` of the
+ * model's text on: the server counts an error's position in characters
+ * of the text it was sent, which starts at `off`. */
+static const char *where_at(const vh_model *m, size_t off, size_t nth)
 {
 	char pos[32];
-	size_t chars = 1;
+	size_t chars = nth;
 
 	for (size_t i = 0; i < off && i < m->len; i++)
 		chars += ((unsigned char)m->text[i] & 0xc0) != 0x80;
 	snprintf(pos, sizeof(pos), "%zu", chars);
 	return vh_model_where(m, pos);
+}
+
+/* "FILE:LINE" of the byte `off` of the model's text. */
+static const char *where_byte(const vh_model *m, size_t off)
+{
+	return where_at(m, off, 1);
 }
 
 /* The byte where the statement at [start, end) really starts: its first
@@ -332,17 +340,12 @@ static int run_piece(PGconn *conn, const vh_model *m, const char *sql, size_t at
 		const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
 		const char *where;
 
-		if (rewritten || !pos) {
-			where = rewritten ? where_byte(m, at) : vh_model_where(m, NULL);
-		} else {
-			char abs[32];
-			size_t chars = (size_t)strtoul(pos, NULL, 10);
-
-			for (size_t i = 0; i < at; i++)
-				chars += ((unsigned char)m->text[i] & 0xc0) != 0x80;
-			snprintf(abs, sizeof(abs), "%zu", chars);
-			where = vh_model_where(m, abs);
-		}
+		if (rewritten)
+			where = where_byte(m, at);
+		else if (!pos)
+			where = vh_model_where(m, NULL);
+		else
+			where = where_at(m, at, (size_t)strtoul(pos, NULL, 10));
 		rc = vh_error_set(VH_ERR_GENERIC, "model %s: %s", where,
 				  vh_db_oneline(msg ? msg : PQerrorMessage(conn)));
 	}

@@ -16,13 +16,24 @@
 #define SDK_TRACE_DB "sdk_defer_db"
 #include "sdk_trace.h"
 
+/* The rows of p must be `want` ("1,2,3"); frees the context and empties p
+ * for the next test. */
+static void rows_then_clear(vh_ctx *ctx, const char *want)
+{
+	char *got = value("SELECT string_agg(x::text, ',' ORDER BY x) FROM p");
+
+	CU_ASSERT_STRING_EQUAL(got ? got : "(null)", want);
+	free(got);
+	vh_ctx_free(ctx);
+	vh_test_exec(conn, "DELETE FROM p");
+}
+
 /* A deferred revision's statements, the prelude and the host's tail go
  * in one round trip, in order. */
 static void test_one_round_trip(void)
 {
 	vh_ctx *ctx = vh_ctx_new(conn, "public", "d1", NULL, NULL);
 	size_t bad = 7;
-	char *got;
 
 	queries_sent();
 	vh_ctx_set_prelude(ctx, "BEGIN;\nINSERT INTO p VALUES (1)", 2, NULL, NULL);
@@ -37,11 +48,7 @@ static void test_one_round_trip(void)
 	CU_ASSERT_EQUAL(bad, (size_t)-1);
 	CU_ASSERT_EQUAL(queries_sent(), 1);
 	CU_ASSERT_EQUAL(vh_ctx_statements(ctx), 2);
-	got = value("SELECT string_agg(x::text, ',' ORDER BY x) FROM p");
-	CU_ASSERT_STRING_EQUAL(got ? got : "(null)", "1,2,3,4,5");
-	free(got);
-	vh_ctx_free(ctx);
-	vh_test_exec(conn, "DELETE FROM p");
+	rows_then_clear(ctx, "1,2,3,4,5");
 }
 
 /* A query helper is a sync point: it sends what waits with its own query
@@ -125,7 +132,6 @@ static void test_blame(void)
 static void test_conn_ends_deferring(void)
 {
 	vh_ctx *ctx = vh_ctx_new(conn, "public", "d4", NULL, NULL);
-	char *got;
 
 	vh_ctx_set_prelude(ctx, "BEGIN", 1, NULL, NULL);
 	vh_ctx_set_deferred(ctx, vh_run__count_statements);
@@ -137,11 +143,7 @@ static void test_conn_ends_deferring(void)
 	CU_ASSERT_EQUAL(vh_exec(ctx, "INSERT INTO p VALUES (3)"), VH_OK);
 	CU_ASSERT_EQUAL(queries_sent(), 2);
 	CU_ASSERT_EQUAL(vh_ctx_sync(ctx, "COMMIT", 1, NULL, NULL, NULL), 0);
-	got = value("SELECT string_agg(x::text, ',' ORDER BY x) FROM p");
-	CU_ASSERT_STRING_EQUAL(got ? got : "(null)", "1,2,3");
-	free(got);
-	vh_ctx_free(ctx);
-	vh_test_exec(conn, "DELETE FROM p");
+	rows_then_clear(ctx, "1,2,3");
 }
 
 static void add_suites(void)
